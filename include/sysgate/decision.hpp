@@ -1,0 +1,24 @@
+// What the supervisor does with one system call, and why.
+#pragma once
+
+#include "sysgate/policy.hpp"
+
+namespace sysgate {
+
+struct Decision {
+  enum class Source : std::uint8_t {
+    Rule,           // a rule of the policy (or a sysgate built-in rule)
+    Default,        // the policy's default
+    UnknownNumber,  // a number above every call libseccomp knows: ENOSYS
+    ForeignAbi,     // an ABI the policy does not list: the sandbox is killed
+  };
+  Action action;
+  bool log = false;  // record it (log action, `log: true`, every deny and kill)
+  Source source = Source::Default;
+  const Rule* rule = nullptr;  // for Source::Rule
+
+  // The rule's label, "default", ...; for logs and reports.
+  std::string reason() const;
+};
+
+}  // namespace sysgate

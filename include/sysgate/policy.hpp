@@ -1,0 +1,75 @@
+// The policy model: what a policy file means once loaded, validated, merged with
+// its includes and expanded. Every front end (loader, explain, tests) builds and
+// reads this one model.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sysgate {
+
+struct SourceLocation {
+  std::string file;
+  int line = 0;    // 1-based; 0 when the fact has no place in a file
+  int column = 0;  // 1-based
+  std::string str() const;  // "file:line:column"
+};
+
+enum class Abi : std::uint8_t { X86_64, I386, X32 };
+
+// What a rule or the default does with a call.
+struct Action {
+  enum class Kind : std::uint8_t { Allow, Log, Deny, Kill };
+  Kind kind = Kind::Allow;
+  int error = 0;  // errno for Deny
+  bool operator==(const Action&) const = default;
+};
+
+// One entry of a rule's `syscalls` list.
+struct SyscallSelector {
+  enum class Kind : std::uint8_t { Name, Group, All, Number };
+  Kind kind = Kind::Name;
+  std::string name;         // Name: the syscall; Group: the group without '%'
+  std::uint32_t group = 0;  // Group: the table's bit
+  long number = -1;         // Number: {nr: N}
+  SourceLocation where;
+};
+
+// One test on one argument: `flags: {any: [O_CREAT]}` is {arg "flags", Any, {O_CREAT}}.
+struct ArgTest {
+  enum class Op : std::uint8_t { Eq, Ne, Lt, Le, Gt, Ge, In, NotIn, All, Any, None, AccMode };
+  std::string arg;    // as written: "fd" or "arg0"
+  int position = -1;  // for argN; -1 when named (resolved per syscall)
+  Op op = Op::Eq;
+  std::vector<std::int64_t> values;  // one for scalar ops, the set for In/NotIn/AccMode, bits for flag ops
+  SourceLocation where;
+};
+
+struct Rule {
+  std::string name;  // as written, or empty
+  std::vector<SyscallSelector> syscalls;
+  std::vector<ArgTest> args;  // all must hold
+  Action action;
+  bool log = false;      // `log: true`, or action log
+  bool builtin = false;  // added by sysgate itself, not by the policy
+  SourceLocation where;
+  std::string label() const;  // name, or "rule at file:line"
+};
+
+struct Policy {
+  int version = 1;
+  std::string name;
+  std::vector<Abi> abis{Abi::X86_64};
+  Action default_action{Action::Kind::Allow, 0};
+  SourceLocation default_where;
+  std::vector<Rule> rules;               // in decision order, includes merged
+  std::vector<std::string> sources;      // files read, the top one first
+  std::string canonical;                 // merged, expanded form (for hashing)
+};
+
+const char* to_string(Abi abi);
+const char* to_string(Action::Kind kind);
+const char* to_string(ArgTest::Op op);
+
+}  // namespace sysgate

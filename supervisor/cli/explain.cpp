@@ -1,0 +1,152 @@
+#include "cli/explain.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+#include "arch/abi.hpp"
+#include "arch/constants.hpp"
+#include "compile/bpf_filter.hpp"
+
+namespace sysgate::cli {
+namespace {
+
+std::string action_text(const Action& a) {
+  std::string s = to_string(a.kind);
+  if (a.kind == Action::Kind::Deny) s += " " + arch::errno_name(a.error);
+  return s;
+}
+
+std::string rule_ref(const Rule& r) {
+  std::string s = r.name.empty() ? "rule" : "\"" + r.name + "\"";
+  if (r.where.line > 0) s += " " + r.where.str();
+  return s;
+}
+
+std::string test_text(const ArgTest& t) {
+  std::string s = t.arg + " " + to_string(t.op) + " ";
+  if (t.values.size() == 1 && t.op != ArgTest::Op::In && t.op != ArgTest::Op::NotIn) return s + std::to_string(t.values[0]);
+  s += "[";
+  for (std::size_t i = 0; i < t.values.size(); ++i) s += (i ? ", " : "") + std::to_string(t.values[i]);
+  return s + "]";
+}
+
+std::string rule_outcome(const Rule& r) {
+  std::string s = action_text(r.action);
+  if (r.log && r.action.kind != Action::Kind::Log) s += " +log";
+  return s;
+}
+
+void describe_call(std::ostringstream& out, const compile::Plan& plan, const compile::CallPlan& c) {
+  char head[96];
+  std::snprintf(head, sizeof head, "  %5ld %-24s ", c.nr, c.name.empty() ? "-" : c.name.c_str());
+  out << head;
+  bool ptrace = plan.engine == compile::Engine::Ptrace;
+  switch (c.kernel) {
+    case compile::KernelVerdict::Allow: out << (ptrace ? "allow" : "kernel: allow"); break;
+    case compile::KernelVerdict::Errno: out << "kernel: errno " << arch::errno_name(c.kernel_errno); break;
+    case compile::KernelVerdict::Trace: out << "traced: "; break;
+    case compile::KernelVerdict::ByArgs: out << (ptrace ? "by arguments:" : "kernel tests arguments:"); break;
+  }
+  if (c.kernel == compile::KernelVerdict::Allow) {
+    if (!c.rules.empty())
+      out << "  (" << rule_ref(*c.rules.front().rule) << ")";
+    else
+      out << "  (default)";
+    out << "\n";
+    return;
+  }
+  if (c.kernel == compile::KernelVerdict::Trace && c.rules.size() == 1 && c.rules[0].tests.empty()) {
+    out << rule_outcome(*c.rules[0].rule) << "  (" << rule_ref(*c.rules[0].rule) << ")\n";
+    return;
+  }
+  if (c.kernel == compile::KernelVerdict::Trace && c.rules.empty()) {
+    out << action_text(plan.policy.default_action) << "  (default)\n";
+    return;
+  }
+  out << "\n";
+  bool reaches_default = true;
+  for (const auto& cr : c.rules) {
+    std::string cond;
+    for (const auto& t : cr.rule->args) cond += (cond.empty() ? "" : " and ") + test_text(t);
+    out << "          " << (cond.empty() ? "otherwise" : "if " + cond) << " -> " << rule_outcome(*cr.rule)
+        << (cr.rule->action.kind == Action::Kind::Allow && !cr.rule->log ? "" : " (traced)") << "  ("
+        << rule_ref(*cr.rule) << ")\n";
+    reaches_default = !cr.tests.empty();
+  }
+  if (reaches_default) {
+    const Action& d = plan.policy.default_action;
+    out << "          otherwise -> " << action_text(d) << (d.kind == Action::Kind::Allow ? "" : " (traced)")
+        << "  (default)\n";
+  }
+}
+
+}  // namespace
+
+std::string explain(const compile::Plan& plan, bool with_bpf) {
+  std::ostringstream out;
+  const Policy& p = plan.policy;
+  out << "policy: " << (p.name.empty() ? "(unnamed)" : p.name) << "\n";
+  out << "sources:";
+  for (const auto& s : p.sources) out << " " << s;
+  out << "\n";
+  out << "engine: " << (plan.engine == compile::Engine::Seccomp ? "seccomp (BPF decides what it can; the rest stops once)"
+                                                                  : "ptrace (every call stops at entry and exit)")
+      << "\n";
+  out << "default: " << action_text(p.default_action) << (p.default_where.line > 0 ? "  (" + p.default_where.str() + ")" : "")
+      << "\n";
+  for (const auto& ap : plan.abis) {
+    const auto& info = arch::abi_info(ap.abi);
+    out << "\nABI " << info.name << ": ";
+    if (!ap.allowed) {
+      out << "not in the policy's abi list: any call is reported and the sandbox killed (VIOLATION)\n";
+      continue;
+    }
+    if (ap.abi == Abi::X32) out << "(this kernel may lack x32; its calls then fail with ENOSYS natively) ";
+    long kernel = 0, traced = 0, args = 0;
+    for (const auto& c : ap.calls) {
+      kernel += c.kernel == compile::KernelVerdict::Allow;
+      traced += c.kernel == compile::KernelVerdict::Trace;
+      args += c.kernel == compile::KernelVerdict::ByArgs;
+    }
+    out << kernel << " allowed in the kernel, " << args << " tested on arguments, " << traced << " traced\n";
+    for (const auto& c : ap.calls) describe_call(out, plan, c);
+    for (const auto& [nr, c] : ap.extra) describe_call(out, plan, c);
+    out << "  numbers above " << ap.highest_nr << " not named above: kernel: errno ENOSYS (unknown to libseccomp "
+        << "2.5.4; name one with {nr: N})\n";
+  }
+  if (!plan.builtin_rules.empty()) {
+    out << "\nsysgate built-in rules (before the policy's):\n";
+    for (const auto& r : plan.builtin_rules) {
+      out << "  " << r.name << ": " << r.syscalls[0].name;
+      for (const auto& t : r.args) out << " if " << test_text(t);
+      out << " -> " << action_text(r.action) << "\n";
+    }
+  }
+  if (with_bpf && plan.engine == compile::Engine::Seccomp) {
+    auto prog = compile::build_filter(plan);
+    out << "\nBPF filter (" << prog.size() << " instructions):\n" << compile::disassemble(prog);
+  } else if (with_bpf) {
+    out << "\nBPF filter: none (the ptrace engine loads no filter)\n";
+  }
+  return out.str();
+}
+
+std::vector<std::string> warnings(const compile::Plan& plan) {
+  std::vector<std::string> out;
+  static const char* const kVdso[] = {"clock_gettime", "gettimeofday", "time", "getcpu"};
+  for (const auto& r : plan.policy.rules) {
+    if (r.action.kind == Action::Kind::Allow && !r.log) continue;
+    for (const auto& sel : r.syscalls)
+      for (const char* v : kVdso)
+        if (sel.kind == SyscallSelector::Kind::Name && sel.name == v)
+          out.push_back(sel.where.str() + ": warning: " + v +
+                        " is usually answered by the vDSO without entering the kernel; this rule will rarely see it");
+  }
+  for (Abi a : plan.policy.abis)
+    if (a == Abi::X32)
+      out.push_back(plan.policy.sources.front() +
+                    ": note: x32 is listed; on a kernel without x32 support its calls fail with ENOSYS anyway");
+  return out;
+}
+
+}  // namespace sysgate::cli

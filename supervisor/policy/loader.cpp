@@ -1,0 +1,655 @@
+#include "policy/loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "arch/abi.hpp"
+#include "arch/constants.hpp"
+#include "arch/syscall_args.hpp"
+#include "arch/syscall_table.hpp"
+#include "policy/shipped.hpp"
+#include "policy/suggest.hpp"
+#include "policy/vars.hpp"
+
+namespace sysgate::policy {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Keys that later stages will give a meaning to; until then they are refused,
+// never ignored.
+const std::set<std::string, std::less<>> kNotYet = {"filesystem", "network", "limits"};
+const std::vector<std::string_view> kTopKeys = {"version", "name", "include", "vars", "abi",
+                                                "default", "rules", "filesystem", "network",
+                                                "limits"};
+const std::vector<std::string_view> kRuleKeys = {"name", "syscalls", "args", "action", "log"};
+const std::vector<std::string_view> kOps = {"eq", "ne", "lt", "le", "gt", "ge", "in", "not_in",
+                                            "all", "any", "none", "accmode", "prefix", "glob"};
+const std::vector<std::string_view> kActionWords = {"allow", "kill", "log"};
+const std::vector<std::string_view> kActionKeys = {"deny", "return", "redirect", "rewrite"};
+
+// One file as written, before its includes are merged in.
+struct FilePolicy {
+  std::optional<int> version;
+  std::string name;
+  std::optional<std::vector<Abi>> abis;
+  std::optional<Action> default_action;
+  SourceLocation default_where;
+  std::vector<Rule> rules;
+  std::vector<std::pair<std::string, SourceLocation>> includes;
+  std::map<std::string, std::string> vars;
+};
+
+class FileParser {
+ public:
+  FileParser(std::string file, const LoadOptions& options, std::vector<Diagnostic>& errors)
+      : file_(std::move(file)), options_(options), errors_(errors) {}
+
+  FilePolicy parse(std::string_view text) {
+    FilePolicy out;
+    YAML::Node root;
+    try {
+      root = YAML::Load(std::string(text));
+    } catch (const YAML::ParserException& e) {
+      error(e.mark, "YAML syntax error: " + e.msg);
+      return out;
+    }
+    if (!root.IsDefined() || root.IsNull()) {
+      errors_.push_back({{file_, 1, 1}, "empty policy: expected a mapping with 'version: 1'"});
+      return out;
+    }
+    if (!root.IsMap()) {
+      error(root.Mark(), "a policy must be a mapping with 'version: 1'");
+      return out;
+    }
+    check_keys(root, kTopKeys, "policy");
+    // vars first: other values may use them.
+    if (auto v = root["vars"]) parse_vars(v, out);
+    if (auto v = root["version"]) {
+      auto n = integer(v);
+      if (n && *n != 1)
+        error(v.Mark(), "unsupported policy version " + std::to_string(*n) + " (this sysgate reads version 1)");
+      else if (n)
+        out.version = 1;
+    } else {
+      error(root.Mark(), "missing 'version: 1'");
+    }
+    if (auto v = root["name"]) {
+      if (scalar(v, "name")) out.name = v.Scalar();
+    }
+    if (auto v = root["include"]) parse_includes(v, out);
+    if (auto v = root["abi"]) parse_abis(v, out);
+    if (auto v = root["default"]) {
+      out.default_action = parse_action(v, /*in_rule=*/false);
+      out.default_where = where(v.Mark());
+    }
+    if (auto v = root["rules"]) {
+      if (!v.IsSequence()) {
+        error(v.Mark(), "'rules' must be a list of rules");
+      } else {
+        for (const auto& r : v) parse_rule(r, out);
+      }
+    }
+    for (const auto& key : kNotYet)
+      if (auto v = root[key])
+        error(v.Mark(), "'" + key + "' is not supported yet by this sysgate (the policy would be weaker than written)");
+    return out;
+  }
+
+ private:
+  SourceLocation where(const YAML::Mark& m) const { return {file_, m.line + 1, m.column + 1}; }
+  void error(const YAML::Mark& m, std::string msg) { errors_.push_back({where(m), std::move(msg)}); }
+
+  bool scalar(const YAML::Node& n, std::string_view what) {
+    if (n.IsScalar()) return true;
+    error(n.Mark(), "'" + std::string(what) + "' must be a single value");
+    return false;
+  }
+
+  // Rejects unknown and repeated keys (yaml-cpp keeps duplicates silently).
+  void check_keys(const YAML::Node& map, const std::vector<std::string_view>& allowed, std::string_view where_) {
+    std::set<std::string> seen;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (!it->first.IsScalar()) {
+        error(it->first.Mark(), "keys must be plain names");
+        continue;
+      }
+      const std::string& key = it->first.Scalar();
+      if (!seen.insert(key).second) error(it->first.Mark(), "duplicate key '" + key + "'");
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+        error(it->first.Mark(), "unknown key '" + key + "' in " + std::string(where_) + did_you_mean(key, allowed));
+    }
+  }
+
+  std::string expand(const YAML::Node& n, const std::map<std::string, std::string>& vars) {
+    try {
+      return expand_vars(n.Scalar(), vars, options_.cwd);
+    } catch (const std::invalid_argument& e) {
+      error(n.Mark(), e.what());
+      return n.Scalar();
+    }
+  }
+
+  std::optional<std::int64_t> integer(const YAML::Node& n) {
+    if (!n.IsScalar()) {
+      error(n.Mark(), "expected an integer");
+      return std::nullopt;
+    }
+    auto v = parse_integer(n.Scalar());
+    if (!v) error(n.Mark(), "expected an integer, got '" + n.Scalar() + "'");
+    return v;
+  }
+
+  static std::optional<std::int64_t> parse_integer(const std::string& s) {
+    if (s.empty()) return std::nullopt;
+    errno = 0;
+    char* end = nullptr;
+    bool negative = s[0] == '-';
+    // 0x.. hex, 0o.. or 0.. octal (as chmod and YAML 1.1 write modes), else decimal.
+    std::string body = negative ? s.substr(1) : s;
+    int base = 10;
+    if (body.size() > 2 && (body[1] == 'x' || body[1] == 'X') && body[0] == '0') {
+      base = 16;
+      body = body.substr(2);
+    } else if (body.size() > 2 && body[0] == '0' && (body[1] == 'o' || body[1] == 'O')) {
+      base = 8;
+      body = body.substr(2);
+    } else if (body.size() > 1 && body[0] == '0') {
+      base = 8;
+    }
+    if (body.empty() || !std::isxdigit(static_cast<unsigned char>(body[0]))) return std::nullopt;
+    unsigned long long u = std::strtoull(body.c_str(), &end, base);
+    if (errno != 0 || *end != '\0') return std::nullopt;
+    if (negative) {
+      if (u > static_cast<unsigned long long>(LLONG_MAX) + 1) return std::nullopt;
+      return static_cast<std::int64_t>(0 - u);
+    }
+    return static_cast<std::int64_t>(u);
+  }
+
+  void parse_vars(const YAML::Node& v, FilePolicy& out) {
+    if (!v.IsMap()) {
+      error(v.Mark(), "'vars' must be a mapping of NAME: value");
+      return;
+    }
+    std::set<std::string> seen;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (!it->first.IsScalar() || !scalar(it->second, it->first.Scalar())) continue;
+      const std::string& key = it->first.Scalar();
+      if (!seen.insert(key).second) {
+        error(it->first.Mark(), "duplicate key '" + key + "'");
+        continue;
+      }
+      if (!valid_var_name(key)) {
+        error(it->first.Mark(), "variable name '" + key + "' must be letters, digits and '_'");
+        continue;
+      }
+      if (is_builtin_var(key)) {
+        error(it->first.Mark(), "variable '" + key + "' is built in and cannot be redefined");
+        continue;
+      }
+      out.vars[key] = expand(it->second, out.vars);
+    }
+  }
+
+  void parse_includes(const YAML::Node& v, FilePolicy& out) {
+    auto one = [&](const YAML::Node& n) {
+      if (scalar(n, "include")) out.includes.emplace_back(expand(n, out.vars), where(n.Mark()));
+    };
+    if (v.IsSequence()) {
+      for (const auto& n : v) one(n);
+    } else {
+      one(v);
+    }
+  }
+
+  void parse_abis(const YAML::Node& v, FilePolicy& out) {
+    std::vector<std::string_view> names;
+    for (Abi a : arch::all_abis()) names.push_back(arch::abi_info(a).name);
+    std::vector<Abi> abis;
+    auto one = [&](const YAML::Node& n) {
+      if (!scalar(n, "abi")) return;
+      auto abi = arch::abi_from_name(n.Scalar());
+      if (!abi) {
+        error(n.Mark(), "unknown ABI '" + n.Scalar() + "'" + did_you_mean(n.Scalar(), names) +
+                            " (known: x86_64, i386, x32)");
+        return;
+      }
+      if (std::find(abis.begin(), abis.end(), *abi) == abis.end()) abis.push_back(*abi);
+    };
+    if (v.IsSequence()) {
+      for (const auto& n : v) one(n);
+    } else {
+      one(v);
+    }
+    if (abis.empty()) error(v.Mark(), "'abi' must name at least one ABI");
+    out.abis = abis;
+  }
+
+  std::optional<int> parse_errno(const YAML::Node& n) {
+    if (!n.IsScalar()) {
+      error(n.Mark(), "expected an errno name such as EPERM");
+      return std::nullopt;
+    }
+    const std::string& s = n.Scalar();
+    if (auto e = arch::errno_from_name(s)) return *e;
+    if (auto i = parse_integer(s)) {
+      if (*i > 0 && *i < 4096) return static_cast<int>(*i);
+      error(n.Mark(), "errno must be between 1 and 4095, got " + s);
+      return std::nullopt;
+    }
+    auto names = arch::errno_names();
+    std::vector<std::string_view> views(names.begin(), names.end());
+    error(n.Mark(), "unknown errno '" + s + "'" + did_you_mean(s, views));
+    return std::nullopt;
+  }
+
+  std::optional<Action> parse_action(const YAML::Node& v, bool in_rule) {
+    if (v.IsScalar()) {
+      const std::string& s = v.Scalar();
+      if (s == "allow") return Action{Action::Kind::Allow, 0};
+      if (s == "kill") return Action{Action::Kind::Kill, 0};
+      if (s == "log") return Action{Action::Kind::Log, 0};
+      if (s == "deny") {
+        error(v.Mark(), "'deny' needs an errno: {deny: EPERM}");
+        return std::nullopt;
+      }
+      error(v.Mark(), "unknown action '" + s + "'" + did_you_mean(s, kActionWords) +
+                          " (actions: allow, kill, log, {deny: ERRNO})");
+      return std::nullopt;
+    }
+    if (v.IsMap() && v.size() == 1) {
+      auto it = v.begin();
+      const std::string key = it->first.Scalar();
+      if (key == "deny") {
+        auto e = parse_errno(it->second);
+        if (!e) return std::nullopt;
+        return Action{Action::Kind::Deny, *e};
+      }
+      if (in_rule && (key == "return" || key == "redirect" || key == "rewrite")) {
+        error(it->first.Mark(), "action '" + key + "' is not supported yet by this sysgate");
+        return std::nullopt;
+      }
+      error(it->first.Mark(), "unknown action '" + key + "'" + did_you_mean(key, kActionKeys));
+      return std::nullopt;
+    }
+    error(v.Mark(), "an action is allow, kill, log or {deny: ERRNO}");
+    return std::nullopt;
+  }
+
+  void parse_selector(const YAML::Node& n, Rule& rule) {
+    SyscallSelector sel;
+    sel.where = where(n.Mark());
+    if (n.IsMap()) {
+      check_keys(n, {"nr"}, "syscall selector");
+      if (auto nr = n["nr"]) {
+        auto v = integer(nr);
+        if (!v) return;
+        if (*v < 0 || *v > 0x7fffffff) {
+          error(nr.Mark(), "syscall number out of range");
+          return;
+        }
+        sel.kind = SyscallSelector::Kind::Number;
+        sel.number = static_cast<long>(*v);
+        rule.syscalls.push_back(sel);
+      }
+      return;
+    }
+    if (!n.IsScalar()) {
+      error(n.Mark(), "a syscall is a name, a %group, \"*\" or {nr: N}");
+      return;
+    }
+    const std::string& s = n.Scalar();
+    if (s == "*") {
+      sel.kind = SyscallSelector::Kind::All;
+      rule.syscalls.push_back(sel);
+      return;
+    }
+    if (!s.empty() && s[0] == '%') {
+      std::string g = s.substr(1);
+      std::vector<std::string_view> names;
+      for (const auto& gn : arch::all_groups()) {
+        names.push_back(gn.name);
+        if (gn.name == g) {
+          sel.kind = SyscallSelector::Kind::Group;
+          sel.name = g;
+          sel.group = gn.bit;
+        }
+      }
+      if (sel.kind != SyscallSelector::Kind::Group) {
+        std::string hint = nearest(g, names);
+        error(n.Mark(), "unknown syscall group '" + s + "'" + (hint.empty() ? "" : " (did you mean '%" + hint + "'?)"));
+        return;
+      }
+      rule.syscalls.push_back(sel);
+      return;
+    }
+    bool known = arch::find_syscall(s) != nullptr;
+    if (!known)
+      for (Abi a : arch::all_abis()) known = known || arch::syscall_number(a, s) >= 0;
+    if (!known) {
+      std::vector<std::string_view> names;
+      for (const auto& spec : arch::all_syscalls()) names.push_back(spec.name);
+      error(n.Mark(), "unknown syscall '" + s + "'" + did_you_mean(s, names));
+      return;
+    }
+    sel.kind = SyscallSelector::Kind::Name;
+    sel.name = s;
+    rule.syscalls.push_back(sel);
+  }
+
+  // The calls a rule names that the table describes, to check argument names against.
+  std::vector<const arch::SyscallSpec*> described_calls(const Rule& rule) {
+    std::vector<const arch::SyscallSpec*> out;
+    for (const auto& sel : rule.syscalls) {
+      switch (sel.kind) {
+        case SyscallSelector::Kind::Name: out.push_back(arch::find_syscall(sel.name)); break;
+        case SyscallSelector::Kind::Group:
+          for (const auto& spec : arch::all_syscalls())
+            if ((spec.groups & sel.group) != 0) out.push_back(&spec);
+          break;
+        case SyscallSelector::Kind::All:
+          for (const auto& spec : arch::all_syscalls()) out.push_back(&spec);
+          break;
+        case SyscallSelector::Kind::Number: out.push_back(nullptr); break;
+      }
+    }
+    return out;
+  }
+
+  std::optional<std::int64_t> value(const YAML::Node& n) {
+    if (!n.IsScalar()) {
+      error(n.Mark(), "expected a number or a constant such as O_CREAT");
+      return std::nullopt;
+    }
+    const std::string& s = n.Scalar();
+    if (auto i = parse_integer(s)) return i;
+    if (auto c = arch::constant_value(s)) return c;
+    if (auto e = arch::errno_from_name(s)) return *e;
+    error(n.Mark(), "unknown constant '" + s + "'" + did_you_mean(s, arch::constant_names()));
+    return std::nullopt;
+  }
+
+  void parse_arg_test(const YAML::Node& key, const YAML::Node& tests, Rule& rule,
+                      const std::vector<const arch::SyscallSpec*>& calls) {
+    const std::string& arg = key.Scalar();
+    int position = -1;
+    if (arg.size() == 4 && arg.compare(0, 3, "arg") == 0 && arg[3] >= '0' && arg[3] <= '5') position = arg[3] - '0';
+    // The argument must exist, with one meaning, in every call the rule names.
+    std::optional<arch::ArgKind> kind;
+    bool pointer = false;
+    for (const auto* spec : calls) {
+      auto r = arch::resolve_arg(spec, arg, position);
+      if (!r) {
+        if (spec == nullptr) {
+          error(key.Mark(), "a call named by number has no argument names; use arg0..arg5");
+        } else {
+          std::vector<std::string_view> names;
+          for (int i = 0; i < spec->nargs; ++i) names.push_back(spec->args[i].name);
+          error(key.Mark(), "'" + std::string(spec->name) + "' has no argument '" + arg + "'" +
+                                did_you_mean(arg, names) + " (use arg0..arg5 for positions)");
+        }
+        return;
+      }
+      kind = r->kind;
+      pointer = pointer || r->kind == arch::ArgKind::Path || r->kind == arch::ArgKind::SockAddr ||
+                r->kind == arch::ArgKind::String;
+    }
+    if (!tests.IsMap()) {
+      error(tests.Mark(), "an argument test is a mapping such as {eq: 1} or {any: [O_CREAT]}");
+      return;
+    }
+    check_keys(tests, kOps, "argument test");
+    for (auto it = tests.begin(); it != tests.end(); ++it) {
+      const std::string op_name = it->first.Scalar();
+      const YAML::Node& val = it->second;
+      if (op_name == "prefix" || op_name == "glob" ||
+          (pointer && op_name == "eq" && val.IsScalar() && val.Tag() == "!")) {
+        error(it->first.Mark(), "path and socket tests ('" + op_name + "' on '" + arg +
+                                    "') are not supported yet by this sysgate");
+        continue;
+      }
+      if (pointer) {
+        error(it->first.Mark(), "'" + arg + "' points into the program's memory; scalar tests on it are not meaningful");
+        continue;
+      }
+      ArgTest t;
+      t.arg = arg;
+      t.position = position;
+      t.where = where(it->first.Mark());
+      static const std::map<std::string, ArgTest::Op> ops = {
+          {"eq", ArgTest::Op::Eq}, {"ne", ArgTest::Op::Ne},         {"lt", ArgTest::Op::Lt},
+          {"le", ArgTest::Op::Le}, {"gt", ArgTest::Op::Gt},         {"ge", ArgTest::Op::Ge},
+          {"in", ArgTest::Op::In}, {"not_in", ArgTest::Op::NotIn}, {"all", ArgTest::Op::All},
+          {"any", ArgTest::Op::Any}, {"none", ArgTest::Op::None},  {"accmode", ArgTest::Op::AccMode}};
+      auto op = ops.find(op_name);
+      if (op == ops.end()) continue;  // reported by check_keys
+      t.op = op->second;
+      bool list_op = t.op == ArgTest::Op::In || t.op == ArgTest::Op::NotIn || t.op == ArgTest::Op::All ||
+                     t.op == ArgTest::Op::Any || t.op == ArgTest::Op::None || t.op == ArgTest::Op::AccMode;
+      bool ok = true;
+      auto add = [&](const YAML::Node& n) {
+        auto v = value(n);
+        if (!v) {
+          ok = false;
+          return;
+        }
+        bool flag_op = t.op == ArgTest::Op::All || t.op == ArgTest::Op::Any || t.op == ArgTest::Op::None;
+        if (flag_op && (*v == 0 || !std::has_single_bit(static_cast<std::uint64_t>(*v)))) {
+          error(n.Mark(), "'" + n.Scalar() + "' is not a single bit; '" + op_name +
+                              "' tests single-bit flags" +
+                              (arg == "flags" ? " (test the access mode with {accmode: [O_WRONLY, O_RDWR]})" : ""));
+          ok = false;
+          return;
+        }
+        if (t.op == ArgTest::Op::AccMode && (*v < 0 || *v > 3)) {
+          error(n.Mark(), "'accmode' takes O_RDONLY, O_WRONLY or O_RDWR");
+          ok = false;
+          return;
+        }
+        if (kind && arch::is_32bit(*kind) && (*v > 0xffffffffLL || *v < INT32_MIN)) {
+          error(n.Mark(), "value " + n.Scalar() + " does not fit the 32-bit argument '" + arg + "'");
+          ok = false;
+          return;
+        }
+        t.values.push_back(*v);
+      };
+      if (list_op && val.IsSequence()) {
+        for (const auto& n : val) add(n);
+        if (val.size() == 0) {
+          error(val.Mark(), "'" + op_name + "' needs at least one value");
+          ok = false;
+        }
+      } else if (val.IsSequence()) {
+        error(val.Mark(), "'" + op_name + "' takes one value; use 'in' for a list");
+        ok = false;
+      } else {
+        add(val);
+      }
+      if (ok) rule.args.push_back(std::move(t));
+    }
+  }
+
+  void parse_rule(const YAML::Node& r, FilePolicy& out) {
+    if (!r.IsMap()) {
+      error(r.Mark(), "a rule is a mapping with 'syscalls' and 'action'");
+      return;
+    }
+    check_keys(r, kRuleKeys, "rule");
+    Rule rule;
+    rule.where = where(r.Mark());
+    if (auto n = r["name"])
+      if (scalar(n, "name")) rule.name = n.Scalar();
+    auto sys = r["syscalls"];
+    if (!sys) {
+      error(r.Mark(), "rule has no 'syscalls'");
+      return;
+    }
+    if (sys.IsSequence()) {
+      for (const auto& n : sys) parse_selector(n, rule);
+      if (sys.size() == 0) error(sys.Mark(), "'syscalls' is empty");
+    } else {
+      parse_selector(sys, rule);
+    }
+    if (auto a = r["args"]) {
+      if (!a.IsMap()) {
+        error(a.Mark(), "'args' must map argument names to tests");
+      } else {
+        auto calls = described_calls(rule);
+        std::set<std::string> seen;
+        for (auto it = a.begin(); it != a.end(); ++it) {
+          if (!it->first.IsScalar()) continue;
+          if (!seen.insert(it->first.Scalar()).second) {
+            error(it->first.Mark(), "duplicate key '" + it->first.Scalar() + "'");
+            continue;
+          }
+          parse_arg_test(it->first, it->second, rule, calls);
+        }
+      }
+    }
+    auto act = r["action"];
+    if (!act) {
+      error(r.Mark(), "rule has no 'action'");
+      return;
+    }
+    auto action = parse_action(act, true);
+    if (auto l = r["log"]) {
+      if (scalar(l, "log")) {
+        if (l.Scalar() == "true")
+          rule.log = true;
+        else if (l.Scalar() != "false")
+          error(l.Mark(), "'log' is true or false");
+      }
+    }
+    if (!action) return;
+    rule.action = *action;
+    if (rule.action.kind == Action::Kind::Log) rule.log = true;
+    out.rules.push_back(std::move(rule));
+  }
+
+  std::string file_;
+  const LoadOptions& options_;
+  std::vector<Diagnostic>& errors_;
+};
+
+struct Source {
+  std::string display;  // file name as shown in errors
+  std::string text;
+  fs::path dir;  // where its includes are looked up; empty for shipped ones
+};
+
+std::optional<Source> read_source(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return Source{path, ss.str(), fs::path(path).parent_path()};
+}
+
+class Merger {
+ public:
+  Merger(const LoadOptions& options, std::vector<Diagnostic>& errors) : options_(options), errors_(errors) {}
+
+  // Loads a file and its includes. The file's own rules come first, so it can
+  // override what it includes; its scalars win.
+  FilePolicy load(const Source& src, std::vector<std::string>& sources, std::vector<std::string>& stack) {
+    sources.push_back(src.display);
+    stack.push_back(src.display);
+    FileParser parser(src.display, options_, errors_);
+    FilePolicy fp = parser.parse(src.text);
+    for (const auto& [name, where] : fp.includes) {
+      auto inc = resolve_include(name, src.dir);
+      if (!inc) {
+        errors_.push_back({where, "cannot find included policy '" + name + "' (looked next to " + src.display +
+                                      " and among the shipped policies)"});
+        continue;
+      }
+      if (std::find(stack.begin(), stack.end(), inc->display) != stack.end()) {
+        errors_.push_back({where, "include cycle: '" + inc->display + "' includes itself"});
+        continue;
+      }
+      FilePolicy sub = load(*inc, sources, stack);
+      if (!fp.version) fp.version = sub.version;
+      if (fp.name.empty()) fp.name = sub.name;
+      if (!fp.abis) fp.abis = sub.abis;
+      if (!fp.default_action) {
+        fp.default_action = sub.default_action;
+        fp.default_where = sub.default_where;
+      }
+      for (auto& r : sub.rules) fp.rules.push_back(std::move(r));
+    }
+    stack.pop_back();
+    return fp;
+  }
+
+ private:
+  std::optional<Source> resolve_include(const std::string& name, const fs::path& dir) {
+    if (!dir.empty() || fs::path(name).is_absolute()) {
+      fs::path p = fs::path(name).is_absolute() ? fs::path(name) : dir / name;
+      if (fs::is_regular_file(p)) return read_source(p.string());
+    }
+    std::string stem = name;
+    if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".yaml") == 0) stem.resize(stem.size() - 5);
+    if (auto text = shipped_policy(stem)) return Source{"<shipped:" + stem + ">", std::string(*text), {}};
+    return std::nullopt;
+  }
+
+  const LoadOptions& options_;
+  std::vector<Diagnostic>& errors_;
+};
+
+Policy finish(const Source& src, const LoadOptions& options) {
+  std::vector<Diagnostic> errors;
+  std::vector<std::string> sources, stack;
+  Merger merger(options, errors);
+  FilePolicy fp = merger.load(src, sources, stack);
+  if (!errors.empty()) throw InputError(std::move(errors));
+  Policy p;
+  p.version = fp.version.value_or(1);
+  p.name = fp.name;
+  if (fp.abis) p.abis = *fp.abis;
+  if (fp.default_action) {
+    p.default_action = *fp.default_action;
+    p.default_where = fp.default_where;
+  } else {
+    p.default_action = Action{Action::Kind::Kill, 0};
+    p.default_where = {src.display, 0, 0};
+  }
+  p.rules = std::move(fp.rules);
+  p.sources = std::move(sources);
+  return p;
+}
+
+}  // namespace
+
+Policy load_text(std::string_view text, const std::string& display_name, const LoadOptions& options) {
+  return finish(Source{display_name, std::string(text), fs::path(display_name).parent_path()}, options);
+}
+
+Policy load_file(const std::string& path, const LoadOptions& options) {
+  auto src = read_source(path);
+  if (!src) {
+    throw InputError(std::vector<Diagnostic>{{{path, 0, 0}, std::string("cannot read policy: ") + std::strerror(errno)}});
+  }
+  return finish(*src, options);
+}
+
+Policy load_shipped(std::string_view name, const LoadOptions& options) {
+  auto text = shipped_policy(name);
+  if (!text) throw InputError(std::vector<Diagnostic>{{{std::string(name), 0, 0}, "no shipped policy of that name"}});
+  return finish(Source{"<shipped:" + std::string(name) + ">", std::string(*text), {}}, options);
+}
+
+}  // namespace sysgate::policy

@@ -1,0 +1,70 @@
+// Printing helpers of the policy model and diagnostics.
+#include "sysgate/diagnostic.hpp"
+#include "sysgate/policy.hpp"
+
+namespace sysgate {
+
+std::string SourceLocation::str() const {
+  if (line == 0) return file;
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+std::string Rule::label() const {
+  if (!name.empty()) return name;
+  return "rule at " + where.str();
+}
+
+const char* to_string(Abi abi) {
+  switch (abi) {
+    case Abi::X86_64: return "x86_64";
+    case Abi::I386: return "i386";
+    case Abi::X32: return "x32";
+  }
+  return "?";
+}
+
+const char* to_string(Action::Kind kind) {
+  switch (kind) {
+    case Action::Kind::Allow: return "allow";
+    case Action::Kind::Log: return "log";
+    case Action::Kind::Deny: return "deny";
+    case Action::Kind::Kill: return "kill";
+  }
+  return "?";
+}
+
+const char* to_string(ArgTest::Op op) {
+  switch (op) {
+    case ArgTest::Op::Eq: return "eq";
+    case ArgTest::Op::Ne: return "ne";
+    case ArgTest::Op::Lt: return "lt";
+    case ArgTest::Op::Le: return "le";
+    case ArgTest::Op::Gt: return "gt";
+    case ArgTest::Op::Ge: return "ge";
+    case ArgTest::Op::In: return "in";
+    case ArgTest::Op::NotIn: return "not_in";
+    case ArgTest::Op::All: return "all";
+    case ArgTest::Op::Any: return "any";
+    case ArgTest::Op::None: return "none";
+    case ArgTest::Op::AccMode: return "accmode";
+  }
+  return "?";
+}
+
+std::string Diagnostic::str() const { return where.str() + ": " + message; }
+
+namespace {
+std::string join(const std::vector<Diagnostic>& ds) {
+  std::string out;
+  for (const auto& d : ds) {
+    if (!out.empty()) out += "\n";
+    out += d.str();
+  }
+  return out;
+}
+}  // namespace
+
+InputError::InputError(std::vector<Diagnostic> diagnostics)
+    : std::runtime_error(join(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+}  // namespace sysgate

@@ -1,0 +1,59 @@
+#include "policy/vars.hpp"
+
+#include <cctype>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace sysgate::policy {
+
+bool valid_var_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
+}
+
+bool is_builtin_var(std::string_view name) { return name == "CWD" || name == "HOME" || name == "TMPDIR"; }
+
+namespace {
+
+std::string lookup(std::string_view name, const std::map<std::string, std::string>& vars, const std::string& cwd) {
+  if (name == "CWD") return cwd;
+  if (name == "HOME") {
+    const char* h = std::getenv("HOME");
+    return h != nullptr ? h : "/";
+  }
+  if (name == "TMPDIR") {
+    const char* t = std::getenv("TMPDIR");
+    return t != nullptr && *t != '\0' ? t : "/tmp";
+  }
+  if (name.substr(0, 4) == "ENV:") {
+    std::string env(name.substr(4));
+    const char* v = std::getenv(env.c_str());
+    if (v == nullptr) throw std::invalid_argument("environment variable '" + env + "' is not set");
+    return v;
+  }
+  auto it = vars.find(std::string(name));
+  if (it == vars.end()) throw std::invalid_argument("unknown variable '${" + std::string(name) + "}'");
+  return it->second;
+}
+
+}  // namespace
+
+std::string expand_vars(std::string_view text, const std::map<std::string, std::string>& vars,
+                        const std::string& cwd) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '{') {
+      auto end = text.find('}', i + 2);
+      if (end == std::string_view::npos) throw std::invalid_argument("unterminated '${' in '" + std::string(text) + "'");
+      out += lookup(text.substr(i + 2, end - i - 2), vars, cwd);
+      i = end;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace sysgate::policy

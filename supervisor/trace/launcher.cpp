@@ -1,0 +1,104 @@
+#include "trace/launcher.hpp"
+
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+extern char** environ;
+
+namespace sysgate::trace {
+namespace {
+
+[[noreturn]] void child_fail(int fd, int error) {
+  (void)!write(fd, &error, sizeof error);
+  _exit(127);
+}
+
+// Everything here runs in the forked child before execve: only
+// async-signal-safe calls.
+void drop_capabilities() {
+  // Lock root out of regaining capabilities on execve, then empty every set.
+  prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
+                               SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE |
+                               SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED);
+  prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+  for (int cap = 0; cap <= 63; ++cap)
+    if (cap != CAP_SETPCAP) prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+  prctl(PR_CAPBSET_DROP, CAP_SETPCAP, 0, 0, 0);
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  syscall(SYS_capset, &header, data);
+}
+
+}  // namespace
+
+Launched launch(const LaunchSpec& spec) {
+  int go[2], err[2];
+  if (pipe2(go, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+  if (pipe2(err, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+
+  std::vector<char*> argv;
+  for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  sock_fprog prog{static_cast<unsigned short>(spec.filter.size()), const_cast<sock_filter*>(spec.filter.data())};
+
+  pid_t pid = fork();
+  if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
+  if (pid == 0) {
+    close(go[1]);
+    close(err[0]);
+    // Die with the supervisor even before the seize below takes effect.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    char byte;
+    if (read(go[0], &byte, 1) != 1) _exit(125);
+    // Only 0, 1, 2 and the error pipe (close-on-exec) reach the program.
+    int keep = err[1];
+    if (keep != 3) {
+      if (dup3(keep, 3, O_CLOEXEC) < 0) child_fail(keep, errno);
+      keep = 3;
+    }
+    syscall(SYS_close_range, 4U, ~0U, 0U);
+    for (int sig = 1; sig < _NSIG; ++sig) signal(sig, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    drop_capabilities();
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(keep, errno);
+    if (spec.stop_before_exec) syscall(SYS_kill, getpid(), SIGSTOP);
+    if (!spec.filter.empty() && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
+      child_fail(keep, errno);
+    execve(spec.path.c_str(), argv.data(), environ);
+    child_fail(keep, errno);
+  }
+  close(go[0]);
+  close(err[1]);
+  if (ptrace(PTRACE_SEIZE, pid, nullptr, spec.ptrace_options) != 0) {
+    int e = errno;
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    close(go[1]);
+    close(err[0]);
+    throw std::system_error(e, std::generic_category(), "ptrace(PTRACE_SEIZE)");
+  }
+  char byte = 1;
+  if (write(go[1], &byte, 1) != 1) {
+    int e = errno;
+    kill(pid, SIGKILL);
+    throw std::system_error(e, std::generic_category(), "starting the child");
+  }
+  close(go[1]);
+  return {pid, err[0]};
+}
+
+}  // namespace sysgate::trace

@@ -1,0 +1,29 @@
+// Starts the program: fork, seize with ptrace, prepare the child (descriptors,
+// capabilities, no_new_privs, seccomp filter) and execve.
+#pragma once
+
+#include <linux/filter.h>
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace sysgate::trace {
+
+struct LaunchSpec {
+  std::string path;               // resolved program path
+  std::vector<std::string> argv;  // argv[0] included
+  std::vector<sock_filter> filter;  // empty: no filter (ptrace engine)
+  bool stop_before_exec = false;    // raise SIGSTOP right before execve (ptrace engine)
+  unsigned long ptrace_options = 0;
+};
+
+struct Launched {
+  pid_t pid = -1;
+  int exec_error_fd = -1;  // yields the errno of a failed execve (4 bytes), or EOF
+};
+
+// Throws std::system_error when the child cannot be set up.
+Launched launch(const LaunchSpec& spec);
+
+}  // namespace sysgate::trace

@@ -1,0 +1,315 @@
+#include "trace/monitor.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <vector>
+
+#include "arch/abi.hpp"
+#include "trace/launcher.hpp"
+
+namespace sysgate::trace {
+namespace {
+
+volatile sig_atomic_t g_signals_received = 0;
+volatile sig_atomic_t g_last_signal = 0;
+
+void on_terminating_signal(int sig) {
+  g_last_signal = sig;
+  g_signals_received = g_signals_received + 1;
+}
+
+void install_forwarding() {
+  struct sigaction sa{};
+  sa.sa_handler = on_terminating_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: waitpid must return EINTR
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+pid_t read_tgid(pid_t tid) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/status", tid);
+  std::FILE* f = std::fopen(path, "re");
+  if (f == nullptr) return tid;
+  char line[256];
+  pid_t tgid = tid;
+  while (std::fgets(line, sizeof line, f) != nullptr)
+    if (std::sscanf(line, "Tgid: %d", &tgid) == 1) break;
+  std::fclose(f);
+  return tgid;
+}
+
+// Our children right now (with PR_SET_CHILD_SUBREAPER, orphans of the tree too).
+std::vector<pid_t> children_of_self() {
+  std::vector<pid_t> out;
+  pid_t self = getpid();
+  DIR* d = opendir("/proc");
+  if (d == nullptr) return out;
+  while (dirent* e = readdir(d)) {
+    char* end = nullptr;
+    long pid = std::strtol(e->d_name, &end, 10);
+    if (*end != '\0' || pid <= 0) continue;
+    char path[64], buf[512];
+    std::snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) continue;
+    buf[n] = '\0';
+    // The command name may hold spaces and parentheses: parse after the last ')'.
+    char* paren = std::strrchr(buf, ')');
+    if (paren == nullptr) continue;
+    char state;
+    int ppid;
+    if (std::sscanf(paren + 1, " %c %d", &state, &ppid) == 2 && ppid == self) out.push_back(static_cast<pid_t>(pid));
+  }
+  closedir(d);
+  return out;
+}
+
+constexpr unsigned long kOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+                                   PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+
+bool is_stop_signal(int sig) { return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
+
+}  // namespace
+
+Monitor::Thread& Monitor::thread(pid_t tid) {
+  auto it = threads_.find(tid);
+  if (it != threads_.end()) return it->second;
+  Thread t;
+  t.tgid = read_tgid(tid);
+  return threads_.emplace(tid, t).first->second;
+}
+
+void Monitor::resume(pid_t tid, int signal) {
+  // ESRCH: the thread was killed while stopped (exit_group of a sibling); fine.
+  ptrace(plan_.engine == compile::Engine::Ptrace ? PTRACE_SYSCALL : PTRACE_CONT, tid, nullptr, signal);
+}
+
+void Monitor::kill_everything() {
+  for (const auto& [tid, t] : threads_) kill(t.tgid, SIGKILL);
+  // Reap all; kill what was reparented to us (daemons, untraced children) too.
+  for (int spins = 0;; ++spins) {
+    int status;
+    pid_t p = waitpid(-1, &status, __WALL | WNOHANG);
+    if (p > 0) {
+      if (p == root_ && !result_.exit_code && !result_.signal) {
+        if (WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
+        if (WIFSIGNALED(status)) result_.signal = WTERMSIG(status);
+      }
+      threads_.erase(p);
+      continue;
+    }
+    if (p < 0 && errno == ECHILD) break;
+    if (p < 0 && errno == EINTR) continue;
+    for (pid_t c : children_of_self()) kill(c, SIGKILL);
+    struct timespec ts{0, spins < 100 ? 100000 : 1000000};
+    nanosleep(&ts, nullptr);
+  }
+  threads_.clear();
+}
+
+void Monitor::forward_signals() {
+  static int forwarded = 0;
+  int received = g_signals_received;
+  if (received == forwarded) return;
+  if (received >= 2) {
+    result_.error = "sysgate received a second terminating signal";
+    kill_everything();
+    return;
+  }
+  forwarded = received;
+  kill(root_, g_last_signal);
+}
+
+void Monitor::decide(const SyscallView& call) {
+  Decision d;
+  if (!call.abi) {
+    d = {{Action::Kind::Kill, 0}, true, Decision::Source::ForeignAbi, nullptr};
+  } else {
+    d = compile::decide(plan_, *call.abi, call.nr, call.args);
+  }
+  Thread& t = thread(call.tid);
+  report::CallEvent ev;
+  if (d.log || d.action.kind == Action::Kind::Kill) {
+    ev.pid = t.tgid;
+    ev.tid = call.tid;
+    if (call.abi) {
+      ev.abi = to_string(*call.abi);
+      ev.name = arch::syscall_name(*call.abi, call.nr);
+    } else {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "arch 0x%x", call.audit_arch);
+      ev.abi = buf;
+    }
+    ev.nr = call.nr;
+    ev.spec = ev.name.empty() ? nullptr : arch::find_syscall(ev.name);
+    for (int i = 0; i < 6; ++i) ev.args[i] = call.args[i];
+    ev.decision = d;
+    log_.record(ev);
+  }
+  switch (d.action.kind) {
+    case Action::Kind::Allow:
+    case Action::Kind::Log: resume(call.tid); return;
+    case Action::Kind::Deny:
+      if (d.log) ++result_.denials;
+      skip_syscall(call.tid, d.action.error);
+      if (call.stop == SyscallView::Stop::Entry) t.pending_errno = d.action.error;
+      resume(call.tid);
+      return;
+    case Action::Kind::Kill:
+      // The thread stays stopped: the call never runs.
+      killed_ = true;
+      result_.violation = ev.abi + " " + report::EventLog::format_call(ev) + " [" + d.reason() + "]";
+      kill_everything();
+      return;
+  }
+}
+
+void Monitor::on_syscall(pid_t tid) {
+  SyscallView call;
+  if (!read_syscall(tid, call)) return;  // vanished
+  if (call.stop == SyscallView::Stop::Exit) {
+    Thread& t = thread(tid);
+    if (t.pending_errno != 0) {
+      set_return(tid, -t.pending_errno);
+      t.pending_errno = 0;
+    }
+    resume(tid);
+    return;
+  }
+  if (call.stop == SyscallView::Stop::Other) {
+    resume(tid);
+    return;
+  }
+  decide(call);
+}
+
+RunResult Monitor::run(const std::string& path, const std::vector<std::string>& argv) {
+  install_forwarding();
+  // Tracees must not read or trace us, and orphans of the tree come to us.
+  prctl(PR_SET_DUMPABLE, 0);
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+
+  LaunchSpec spec;
+  spec.path = path;
+  spec.argv = argv;
+  bool seccomp = plan_.engine == compile::Engine::Seccomp;
+  if (seccomp) spec.filter = filter_;
+  spec.stop_before_exec = !seccomp;
+  spec.ptrace_options = kOptions | (seccomp ? PTRACE_O_TRACESECCOMP : 0);
+  Launched child = launch(spec);
+  root_ = child.pid;
+  awaiting_start_stop_ = !seccomp;
+  thread(root_);
+
+  while (!killed_) {
+    int status;
+    pid_t tid = waitpid(-1, &status, __WALL);
+    if (tid < 0) {
+      if (errno == EINTR) {
+        forward_signals();
+        if (threads_.empty()) break;
+        continue;
+      }
+      break;  // ECHILD: nothing left
+    }
+    if (WIFEXITED(status) || WIFSIGNALED(status)) {
+      threads_.erase(tid);
+      if (tid == root_) {
+        if (WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
+        if (WIFSIGNALED(status)) result_.signal = WTERMSIG(status);
+        break;
+      }
+      continue;
+    }
+    if (!WIFSTOPPED(status)) continue;
+    int sig = WSTOPSIG(status);
+    int event = status >> 16;
+    thread(tid);  // a new child may report before its parent's fork event
+    if (sig == (SIGTRAP | 0x80)) {
+      on_syscall(tid);
+      continue;
+    }
+    switch (event) {
+      case PTRACE_EVENT_SECCOMP: on_syscall(tid); break;
+      case PTRACE_EVENT_FORK:
+      case PTRACE_EVENT_VFORK:
+      case PTRACE_EVENT_CLONE: {
+        unsigned long child_tid = 0;
+        ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &child_tid);
+        if (child_tid != 0) thread(static_cast<pid_t>(child_tid));
+        resume(tid);
+        break;
+      }
+      case PTRACE_EVENT_EXEC: {
+        // Exec from a non-leader thread: the thread takes the leader's id and
+        // the other threads are gone.
+        unsigned long former = 0;
+        ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &former);
+        if (static_cast<pid_t>(former) != tid) threads_.erase(static_cast<pid_t>(former));
+        Thread& t = thread(tid);
+        t.tgid = tid;
+        t.pending_errno = 0;
+        resume(tid);
+        break;
+      }
+      case PTRACE_EVENT_STOP:
+        if (is_stop_signal(sig)) {
+          ptrace(PTRACE_LISTEN, tid, nullptr, nullptr);  // group-stop: stay stopped until SIGCONT
+        } else {
+          resume(tid);  // a new tracee's first stop, or the end of a group-stop
+        }
+        break;
+      case 0:
+        // Signal-delivery-stop: pass the signal on, exactly.
+        if (awaiting_start_stop_ && tid == root_ && sig == SIGSTOP) {
+          awaiting_start_stop_ = false;
+          resume(tid);
+        } else {
+          resume(tid, sig);
+        }
+        break;
+      default: resume(tid); break;
+    }
+  }
+  kill_everything();
+  log_.flush();
+
+  int error = 0;
+  if (read(child.exec_error_fd, &error, sizeof error) == static_cast<ssize_t>(sizeof error)) result_.exec_errno = error;
+  close(child.exec_error_fd);
+
+  if (!result_.error.empty() && !killed_) {
+    result_.verdict = Verdict::Signaled;
+    if (!result_.signal) result_.signal = g_last_signal;
+  } else if (killed_) {
+    result_.verdict = Verdict::Violation;
+    result_.exit_code.reset();
+    result_.signal = SIGSYS;
+  } else if (result_.exec_errno != 0) {
+    result_.verdict = Verdict::SetupError;
+  } else if (result_.signal) {
+    result_.verdict = Verdict::Signaled;
+  } else if (result_.exit_code && *result_.exit_code != 0) {
+    result_.verdict = Verdict::NonzeroExit;
+  } else {
+    result_.verdict = Verdict::Ok;
+  }
+  return result_;
+}
+
+}  // namespace sysgate::trace

@@ -1,0 +1,54 @@
+// The tracer loop: waits for every stop of every thread of the sandboxed tree,
+// decides the calls it is shown, passes signals through, and ends the run when
+// the initial process exits (killing whatever is left).
+#pragma once
+
+#include <sys/types.h>
+
+#include <linux/filter.h>
+
+#include <string>
+#include <vector>
+#include <unordered_map>
+
+#include "compile/plan.hpp"
+#include "report/event_log.hpp"
+#include "sysgate/result.hpp"
+#include "trace/tracee.hpp"
+
+namespace sysgate::trace {
+
+class Monitor {
+ public:
+  // `filter` is the seccomp program for the seccomp engine (empty for ptrace).
+  Monitor(const compile::Plan& plan, std::vector<sock_filter> filter, report::EventLog& log)
+      : plan_(plan), filter_(std::move(filter)), log_(log) {}
+
+  // Runs the program at `path` and returns how it ended. Never leaves a
+  // process it started running.
+  RunResult run(const std::string& path, const std::vector<std::string>& argv);
+
+ private:
+  struct Thread {
+    pid_t tgid = 0;
+    int pending_errno = 0;  // ptrace engine: set the return at the exit stop
+  };
+
+  void on_syscall(pid_t tid);
+  void decide(const SyscallView& call);
+  void resume(pid_t tid, int signal = 0);
+  Thread& thread(pid_t tid);
+  void kill_everything();
+  void forward_signals();
+
+  const compile::Plan& plan_;
+  std::vector<sock_filter> filter_;
+  report::EventLog& log_;
+  std::unordered_map<pid_t, Thread> threads_;
+  pid_t root_ = -1;
+  bool awaiting_start_stop_ = false;
+  bool killed_ = false;  // by a kill action or a foreign ABI
+  RunResult result_;
+};
+
+}  // namespace sysgate::trace

@@ -1,0 +1,16 @@
+// Finding PROGRAM as a shell would (PATH search unless it has a '/'), so that
+// "not found" (127) and "not executable" (126) are told before anything runs.
+#pragma once
+
+#include <string>
+
+namespace sysgate::trace {
+
+struct ProgramLookup {
+  std::string path;  // resolved, when found
+  int error = 0;     // ENOENT: not found; EACCES etc.: found but not executable
+};
+
+ProgramLookup find_program(const std::string& name);
+
+}  // namespace sysgate::trace

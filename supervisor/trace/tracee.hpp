@@ -1,0 +1,34 @@
+// What the supervisor reads from and writes to a stopped tracee: the call it is
+// making (PTRACE_GET_SYSCALL_INFO) and the registers that skip it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+
+#include "sysgate/policy.hpp"
+
+namespace sysgate::trace {
+
+struct SyscallView {
+  enum class Stop : std::uint8_t { Seccomp, Entry, Exit, Other };
+  Stop stop = Stop::Other;
+  pid_t tid = 0;
+  std::optional<Abi> abi;  // empty: an architecture sysgate does not know
+  std::uint32_t audit_arch = 0;
+  long nr = -1;  // as the kernel dispatches it (a 32-bit int)
+  std::uint64_t args[6] = {};
+  std::uint32_t ret_data = 0;  // SECCOMP_RET_DATA of a seccomp stop
+};
+
+// False when the tracee vanished (killed while stopped).
+bool read_syscall(pid_t tid, SyscallView& out);
+
+// At a seccomp stop or a syscall-entry stop: the call does not run and, at a
+// seccomp stop, returns -error. At an entry stop the return value must be set
+// at the exit stop with set_return.
+bool skip_syscall(pid_t tid, int error);
+bool set_return(pid_t tid, long value);
+
+}  // namespace sysgate::trace
