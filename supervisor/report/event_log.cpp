@@ -66,8 +66,9 @@ std::string decision_text(const Decision& d) {
 
 std::string rule_place(const Decision& d) {
   if (d.source == Decision::Source::Rule && d.rule != nullptr) {
-    std::string s = "rule \"" + d.rule->label() + "\"";
-    if (!d.rule->name.empty() && d.rule->where.line > 0) s += " at " + d.rule->where.str();
+    if (d.rule->name.empty()) return d.rule->label();
+    std::string s = "rule \"" + d.rule->name + "\"";
+    if (d.rule->where.line > 0) s += " at " + d.rule->where.str();
     return s;
   }
   return d.reason();
