@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,21 @@ struct Rule {
   std::string label() const;  // name, or "rule at file:line"
 };
 
+// Resource limits of a run; empty means unlimited. `processes` counts tasks
+// (threads included), as pids.max does.
+struct Limits {
+  std::optional<double> cpu_time_s;
+  std::optional<double> wall_time_s;
+  std::optional<std::uint64_t> memory;
+  std::optional<std::uint64_t> processes;
+  std::optional<std::uint64_t> output;
+  std::optional<std::uint64_t> file_size;
+  std::optional<std::uint64_t> open_files;
+  std::optional<std::uint64_t> stack;
+  // Each unset field of *this takes `other`'s; each set one takes the smaller.
+  void merge_smaller(const Limits& other);
+};
+
 struct Policy {
   int version = 1;
   std::string name;
@@ -64,6 +80,7 @@ struct Policy {
   Action default_action{Action::Kind::Allow, 0};
   SourceLocation default_where;
   std::vector<Rule> rules;               // in decision order, includes merged
+  Limits limits;
   std::vector<std::string> sources;      // files read, the top one first
   std::string canonical;                 // merged, expanded form (for hashing)
 };

@@ -2,11 +2,29 @@
 #pragma once
 
 #include <optional>
+#include <sys/types.h>
+
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace sysgate {
 
-enum class Verdict { Ok, NonzeroExit, Signaled, Violation, SetupError, InternalError };
+enum class Verdict {
+  Ok,
+  NonzeroExit,
+  Signaled,
+  CpuTimeLimit,
+  WallTimeLimit,
+  MemoryLimit,
+  OutputLimit,
+  ProcessLimit,
+  Violation,
+  SetupError,
+  InternalError,
+};
+bool is_limit(Verdict v);
 const char* to_string(Verdict v);
 
 struct RunResult {
@@ -17,6 +35,12 @@ struct RunResult {
   std::string error;             // what failed, for SetupError and InternalError
   int exec_errno = 0;            // the initial execve failed with this
   long denials = 0;
+  double cpu_time_s = 0;
+  double wall_time_s = 0;
+  std::uint64_t memory_peak_bytes = 0;
+  std::uint64_t processes_peak = 0;
+  std::uint64_t output_bytes = 0;
+  std::vector<std::pair<pid_t, std::string>> leftover_processes;  // killed at the end: pid, command
 
   // The exit status of `sysgate run` (see sysgate(1)).
   int exit_status() const;

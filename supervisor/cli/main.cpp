@@ -1,11 +1,15 @@
 // sysgate run | check | explain: the command line.
+#include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -19,12 +23,18 @@
 #include "sysgate/diagnostic.hpp"
 #include "trace/monitor.hpp"
 #include "trace/program_path.hpp"
+#include "limits/enforcer.hpp"
+#include "limits/output_relay.hpp"
+#include "policy/units.hpp"
+#include "report/run_report.hpp"
 
 #ifndef SYSGATE_VERSION
 #define SYSGATE_VERSION "0.0.0"
 #endif
 
 namespace po = boost::program_options;
+
+extern char** environ;
 
 namespace sysgate::cli {
 namespace {
@@ -36,8 +46,18 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An event log that records nothing, for reports of runs that never started.
+struct EventLogNone {
+  report::EventLog log{nullptr, ""};
+};
+
 const char* const kUsage =
-    "usage: sysgate run [--policy FILE] [--engine seccomp|ptrace] [--log FILE] [--] PROGRAM [ARGS...]\n"
+    "usage: sysgate run [--policy FILE] [--engine seccomp|ptrace] [--log FILE] [--report FILE|-]\n"
+    "                   [--cpu-time T] [--wall-time T] [--memory SIZE] [--processes N] [--output SIZE]\n"
+    "                   [--file-size SIZE] [--open-files N] [--stack SIZE] [--no-cgroups]\n"
+    "                   [--stdin FILE] [--stdout FILE] [--stderr FILE] [--cwd DIR]\n"
+    "                   [--clear-env] [--env NAME=VALUE]... [--user USER] [--group GROUP]\n"
+    "                   [--] PROGRAM [ARGS...]\n"
     "       sysgate check POLICY...\n"
     "       sysgate explain [--bpf] [--engine seccomp|ptrace] POLICY\n"
     "       sysgate --version\n"
@@ -125,7 +145,95 @@ int cmd_explain(const std::vector<std::string>& args) {
   return 0;
 }
 
-bool takes_value(const std::string& opt) { return opt == "--policy" || opt == "--engine" || opt == "--log"; }
+bool is_flag(const std::string& opt) { return opt == "--clear-env" || opt == "--no-cgroups"; }
+
+// Opens a --stdin/--stdout/--stderr file (relative to the caller's directory).
+int open_stdio(const std::optional<std::string>& path, bool for_input, const char* option) {
+  if (!path) return -1;
+  int fd = for_input ? open(path->c_str(), O_RDONLY | O_CLOEXEC)
+                     : open(path->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw UsageError(std::string(option) + " " + *path + ": " + std::strerror(errno));
+  return fd;
+}
+
+template <typename T>
+std::optional<T> opt_value(const po::variables_map& vm, const char* name) {
+  if (!vm.count(name)) return std::nullopt;
+  return vm[name].as<T>();
+}
+
+// A limit option overrides the policy's value.
+template <typename T, typename Parse>
+void override_limit(const po::variables_map& vm, const char* option, std::optional<T>& limit, Parse parse) {
+  auto v = opt_value<std::string>(vm, option);
+  if (!v) return;
+  try {
+    limit = parse(*v);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--") + option + ": " + e.what());
+  }
+}
+
+std::optional<uid_t> parse_user(const std::optional<std::string>& v) {
+  if (!v) return std::nullopt;
+  if (const passwd* pw = getpwnam(v->c_str())) return pw->pw_uid;
+  char* end = nullptr;
+  unsigned long n = std::strtoul(v->c_str(), &end, 10);
+  if (v->empty() || *end != '\0') throw UsageError("--user: no user '" + *v + "'");
+  return static_cast<uid_t>(n);
+}
+
+std::optional<gid_t> parse_group(const std::optional<std::string>& v) {
+  if (!v) return std::nullopt;
+  if (const group* gr = getgrnam(v->c_str())) return gr->gr_gid;
+  char* end = nullptr;
+  unsigned long n = std::strtoul(v->c_str(), &end, 10);
+  if (v->empty() || *end != '\0') throw UsageError("--group: no group '" + *v + "'");
+  return static_cast<gid_t>(n);
+}
+
+std::vector<std::string> program_env(bool clear, const std::vector<std::string>& sets) {
+  std::vector<std::string> env;
+  if (!clear)
+    for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  for (const auto& kv : sets) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError("--env: expected NAME=VALUE, got '" + kv + "'");
+    std::string name = kv.substr(0, eq + 1);
+    std::erase_if(env, [&](const std::string& e) { return e.compare(0, name.size(), name) == 0; });
+    env.push_back(kv);
+  }
+  return env;
+}
+
+// Where --report goes: "-" is the last line on stdout.
+void write_report(const std::optional<std::string>& where, const std::string& json) {
+  if (!where) return;
+  if (*where == "-") {
+    std::cout << json << std::endl;
+    return;
+  }
+  std::ofstream out(*where, std::ios::trunc);
+  out << json << "\n";
+  if (!out) std::cerr << "sysgate: --report " << *where << ": cannot write\n";
+}
+
+void say_verdict(const RunResult& r, const Limits& limits) {
+  char buf[256];
+  switch (r.verdict) {
+    case Verdict::CpuTimeLimit:
+      std::snprintf(buf, sizeof buf, "cpu time %.3f s reached the limit of %g s", r.cpu_time_s, limits.cpu_time_s.value_or(0));
+      break;
+    case Verdict::WallTimeLimit:
+      std::snprintf(buf, sizeof buf, "wall time %.3f s reached the limit of %g s", r.wall_time_s, limits.wall_time_s.value_or(0));
+      break;
+    case Verdict::MemoryLimit: std::snprintf(buf, sizeof buf, "memory went over the limit of %llu bytes", static_cast<unsigned long long>(limits.memory.value_or(0))); break;
+    case Verdict::OutputLimit: std::snprintf(buf, sizeof buf, "output went over the limit of %llu bytes", static_cast<unsigned long long>(limits.output.value_or(0))); break;
+    case Verdict::ProcessLimit: std::snprintf(buf, sizeof buf, "the tree tried to exceed %llu tasks", static_cast<unsigned long long>(limits.processes.value_or(0))); break;
+    default: return;
+  }
+  std::cerr << "sysgate: " << to_string(r.verdict) << ": " << buf << "\n";
+}
 
 int cmd_run(const std::vector<std::string>& args) {
   // Options end at the first argument that is not one: the rest is PROGRAM and
@@ -139,7 +247,7 @@ int cmd_run(const std::vector<std::string>& args) {
     }
     if (a.size() > 1 && a[0] == '-') {
       options.push_back(a);
-      if (takes_value(a) && i + 1 < args.size()) options.push_back(args[++i]);
+      if (!is_flag(a) && a.find('=') == std::string::npos && i + 1 < args.size()) options.push_back(args[++i]);
       continue;
     }
     program.assign(args.begin() + static_cast<long>(i), args.end());
@@ -147,40 +255,126 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   po::options_description desc("run");
   desc.add_options()("policy", po::value<std::string>())("engine", po::value<std::string>()->default_value("seccomp"))(
-      "log", po::value<std::string>());
+      "log", po::value<std::string>())("report", po::value<std::string>())("cpu-time", po::value<std::string>())(
+      "wall-time", po::value<std::string>())("memory", po::value<std::string>())("processes", po::value<std::string>())(
+      "output", po::value<std::string>())("file-size", po::value<std::string>())("open-files", po::value<std::string>())(
+      "stack", po::value<std::string>())("stdin", po::value<std::string>())("stdout", po::value<std::string>())(
+      "stderr", po::value<std::string>())("cwd", po::value<std::string>())("clear-env", "")(
+      "env", po::value<std::vector<std::string>>())("user", po::value<std::string>())("group", po::value<std::string>())(
+      "no-cgroups", "");
   auto vm = parse(options, desc, {});
   if (program.empty()) throw UsageError("run: no PROGRAM given");
   auto engine = parse_engine(vm["engine"].as<std::string>());
+  auto report_to = opt_value<std::string>(vm, "report");
 
-  std::optional<compile::Plan> plan;
+  // Errors from here on are reported in the JSON report too.
+  RunResult failed;
+  auto fail = [&](Verdict v, const std::string& msg, int status, const Policy* policy) {
+    std::cerr << "sysgate: " << msg << "\n";
+    failed.verdict = v;
+    failed.error = msg;
+    if (status == 127) failed.exec_errno = ENOENT;
+    if (status == 126) failed.exec_errno = EACCES;
+    if (report_to) {
+      Policy empty;
+      EventLogNone none;
+      std::vector<limits::AppliedLimit> no_limits;
+      write_report(report_to, report::run_report({failed, none.log, policy ? *policy : empty, no_limits,
+                                                  vm["engine"].as<std::string>(), program, {}}));
+    }
+    return status;
+  };
+
+  std::string cwd = caller_cwd();
+  std::string run_dir;
+  if (auto c = opt_value<std::string>(vm, "cwd")) {
+    char real[PATH_MAX];
+    if (realpath(c->c_str(), real) == nullptr || !std::filesystem::is_directory(real))
+      return fail(Verdict::SetupError, "--cwd " + *c + ": " + (errno ? std::strerror(errno) : "not a directory"), kExitSysgateError, nullptr);
+    run_dir = real;
+    cwd = real;
+  }
+
+  Policy policy;
   try {
-    plan.emplace(compile::compile(load(vm.count("policy") ? std::optional(vm["policy"].as<std::string>()) : std::nullopt),
-                                  engine));
+    policy::LoadOptions lo{cwd};
+    auto file = opt_value<std::string>(vm, "policy");
+    policy = file ? policy::load_file(*file, lo) : policy::load_shipped("default", lo);
   } catch (const InputError& e) {
     print_diagnostics(e);
-    return kExitSysgateError;
+    return fail(Verdict::SetupError, "invalid policy", kExitSysgateError, nullptr);
   }
-  auto found = trace::find_program(program[0]);
+  Limits& lim = policy.limits;
+  override_limit(vm, "cpu-time", lim.cpu_time_s, policy::parse_duration);
+  override_limit(vm, "wall-time", lim.wall_time_s, policy::parse_duration);
+  override_limit(vm, "memory", lim.memory, policy::parse_size);
+  override_limit(vm, "output", lim.output, policy::parse_size);
+  override_limit(vm, "file-size", lim.file_size, policy::parse_size);
+  override_limit(vm, "stack", lim.stack, policy::parse_size);
+  override_limit(vm, "processes", lim.processes, policy::parse_count);
+  override_limit(vm, "open-files", lim.open_files, policy::parse_count);
+
+  auto found = trace::find_program(program[0], run_dir);
   if (found.path.empty() || found.error != 0) {
-    std::cerr << "sysgate: " << program[0] << ": " << (found.error == ENOENT ? "command not found" : std::strerror(found.error))
-              << "\n";
-    return found.error == ENOENT ? 127 : 126;
+    bool missing = found.error == ENOENT;
+    return fail(Verdict::SetupError, program[0] + ": " + (missing ? "command not found" : std::strerror(found.error)),
+                missing ? 127 : 126, &policy);
   }
+
+  trace::LaunchSpec spec;
+  spec.path = found.path;
+  spec.argv = program;
+  spec.cwd = run_dir;
+  spec.env = program_env(vm.count("clear-env") > 0, opt_value<std::vector<std::string>>(vm, "env").value_or(std::vector<std::string>{}));
+  spec.uid = parse_user(opt_value<std::string>(vm, "user"));
+  spec.gid = parse_group(opt_value<std::string>(vm, "group"));
+  if ((spec.uid || spec.gid) && geteuid() != 0) throw UsageError("--user/--group need sysgate to run as root");
+  int in_fd = open_stdio(opt_value<std::string>(vm, "stdin"), true, "--stdin");
+  int out_fd = open_stdio(opt_value<std::string>(vm, "stdout"), false, "--stdout");
+  int err_fd = open_stdio(opt_value<std::string>(vm, "stderr"), false, "--stderr");
+
+  auto plan = compile::compile(std::move(policy), engine);
   std::vector<sock_filter> filter;
-  if (engine == compile::Engine::Seccomp) filter = compile::build_filter(*plan);
+  if (engine == compile::Engine::Seccomp) filter = compile::build_filter(plan);
   std::unique_ptr<report::EventLog> log;
   try {
-    log = std::make_unique<report::EventLog>(stderr, vm.count("log") ? vm["log"].as<std::string>() : "");
+    log = std::make_unique<report::EventLog>(stderr, opt_value<std::string>(vm, "log").value_or(""));
   } catch (const std::runtime_error& e) {
     throw UsageError(e.what());
   }
-  trace::Monitor monitor(*plan, std::move(filter), *log);
-  RunResult result = monitor.run(found.path, program);
+  const char* no_cg = std::getenv("SYSGATE_NO_CGROUPS");
+  bool use_cgroups = vm.count("no-cgroups") == 0 && !(no_cg != nullptr && *no_cg != '\0' && std::string(no_cg) != "0");
+  const Limits& limits = plan.policy.limits;
+  limits::LimitEnforcer enforcer(limits, use_cgroups);
+  std::unique_ptr<limits::OutputRelay> relay;
+  if (limits.output) {
+    relay = std::make_unique<limits::OutputRelay>(out_fd >= 0 ? out_fd : 1, err_fd >= 0 ? err_fd : 2, limits.output);
+    spec.stdio[1] = relay->child_stdout();
+    spec.stdio[2] = relay->child_stderr();
+  } else {
+    spec.stdio[1] = out_fd;
+    spec.stdio[2] = err_fd;
+  }
+  spec.stdio[0] = in_fd;
+
+  trace::Monitor monitor(plan, std::move(filter), *log);
+  RunResult result;
+  try {
+    result = monitor.run(std::move(spec), enforcer, relay.get());
+  } catch (const std::exception& e) {
+    return fail(Verdict::SetupError, e.what(), kExitSysgateError, &plan.policy);
+  }
+  relay.reset();
   log->flush();
+  for (int fd : {in_fd, out_fd, err_fd})
+    if (fd >= 0) close(fd);
   if (result.verdict == Verdict::SetupError && result.exec_errno != 0)
     std::cerr << "sysgate: cannot execute " << program[0] << ": " << std::strerror(result.exec_errno)
               << " (the policy must allow the execve of the program)\n";
   if (result.verdict == Verdict::Violation) std::cerr << "sysgate: VIOLATION: " << result.violation << "\n";
+  say_verdict(result, limits);
+  write_report(report_to, report::run_report({result, *log, plan.policy, enforcer.applied(), vm["engine"].as<std::string>(),
+                                              program, {}}));
   return result.exit_status();
 }
 

@@ -21,6 +21,7 @@
 #include "arch/syscall_table.hpp"
 #include "policy/shipped.hpp"
 #include "policy/suggest.hpp"
+#include "policy/units.hpp"
 #include "policy/vars.hpp"
 
 namespace sysgate::policy {
@@ -30,7 +31,9 @@ namespace fs = std::filesystem;
 
 // Keys that later stages will give a meaning to; until then they are refused,
 // never ignored.
-const std::set<std::string, std::less<>> kNotYet = {"filesystem", "network", "limits"};
+const std::set<std::string, std::less<>> kNotYet = {"filesystem", "network"};
+const std::vector<std::string_view> kLimitKeys = {"cpu_time", "wall_time", "memory", "processes",
+                                                  "output", "file_size", "open_files", "stack"};
 const std::vector<std::string_view> kTopKeys = {"version", "name", "include", "vars", "abi",
                                                 "default", "rules", "filesystem", "network",
                                                 "limits"};
@@ -50,6 +53,7 @@ struct FilePolicy {
   std::vector<Rule> rules;
   std::vector<std::pair<std::string, SourceLocation>> includes;
   std::map<std::string, std::string> vars;
+  Limits limits;
 };
 
 class FileParser {
@@ -95,6 +99,7 @@ class FileParser {
       out.default_action = parse_action(v, /*in_rule=*/false);
       out.default_where = where(v.Mark());
     }
+    if (auto v = root["limits"]) parse_limits(v, out.limits);
     if (auto v = root["rules"]) {
       if (!v.IsSequence()) {
         error(v.Mark(), "'rules' must be a list of rules");
@@ -201,6 +206,31 @@ class FileParser {
         continue;
       }
       out.vars[key] = expand(it->second, out.vars);
+    }
+  }
+
+  void parse_limits(const YAML::Node& v, Limits& limits) {
+    if (!v.IsMap()) {
+      error(v.Mark(), "'limits' must be a mapping such as {cpu_time: 2s, memory: 256MiB}");
+      return;
+    }
+    check_keys(v, kLimitKeys, "limits");
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      const YAML::Node& n = it->second;
+      if (!scalar(n, key)) continue;
+      try {
+        if (key == "cpu_time") limits.cpu_time_s = parse_duration(n.Scalar());
+        else if (key == "wall_time") limits.wall_time_s = parse_duration(n.Scalar());
+        else if (key == "memory") limits.memory = parse_size(n.Scalar());
+        else if (key == "output") limits.output = parse_size(n.Scalar());
+        else if (key == "file_size") limits.file_size = parse_size(n.Scalar());
+        else if (key == "stack") limits.stack = parse_size(n.Scalar());
+        else if (key == "processes") limits.processes = parse_count(n.Scalar());
+        else if (key == "open_files") limits.open_files = parse_count(n.Scalar());
+      } catch (const std::invalid_argument& e) {
+        error(n.Mark(), key + ": " + e.what());
+      }
     }
   }
 
@@ -589,6 +619,7 @@ class Merger {
         fp.default_where = sub.default_where;
       }
       for (auto& r : sub.rules) fp.rules.push_back(std::move(r));
+      fp.limits.merge_smaller(sub.limits);
     }
     stack.pop_back();
     return fp;
@@ -628,6 +659,7 @@ Policy finish(const Source& src, const LoadOptions& options) {
     p.default_where = {src.display, 0, 0};
   }
   p.rules = std::move(fp.rules);
+  p.limits = fp.limits;
   p.sources = std::move(sources);
   return p;
 }

@@ -51,6 +51,24 @@ const char* to_string(ArgTest::Op op) {
   return "?";
 }
 
+namespace {
+template <typename T>
+void smaller(std::optional<T>& mine, const std::optional<T>& theirs) {
+  if (theirs && (!mine || *theirs < *mine)) mine = theirs;
+}
+}  // namespace
+
+void Limits::merge_smaller(const Limits& o) {
+  smaller(cpu_time_s, o.cpu_time_s);
+  smaller(wall_time_s, o.wall_time_s);
+  smaller(memory, o.memory);
+  smaller(processes, o.processes);
+  smaller(output, o.output);
+  smaller(file_size, o.file_size);
+  smaller(open_files, o.open_files);
+  smaller(stack, o.stack);
+}
+
 std::string Diagnostic::str() const { return where.str() + ": " + message; }
 
 namespace {

@@ -109,7 +109,7 @@ std::string EventLog::format_line(const CallEvent& e) {
          e.abi + " " + format_call(e) + " -> " + decision_text(e.decision) + " [" + rule_place(e.decision) + "]";
 }
 
-std::string EventLog::format_json(const CallEvent& e) {
+nlohmann::ordered_json EventLog::to_json(const CallEvent& e) {
   nlohmann::ordered_json j;
   j["pid"] = e.pid;
   j["tid"] = e.tid;
@@ -137,17 +137,27 @@ std::string EventLog::format_json(const CallEvent& e) {
     j["rule"] = nullptr;
   }
   j["reason"] = d.reason();
-  return j.dump();
+  return j;
 }
 
 void EventLog::record(const CallEvent& e) {
+  Action::Kind kind = e.decision.action.kind;
+  bool denial = kind == Action::Kind::Deny && e.decision.log;
+  if (denial) ++denial_count_;
+  if ((denial && first_denials_.size() < kFirstDenials) || kind == Action::Kind::Kill) {
+    auto j = to_json(e);
+    if (kind == Action::Kind::Kill)
+      violation_ = std::move(j);
+    else
+      first_denials_.push_back(std::move(j));
+  }
   if (human_ != nullptr) {
     std::string line = format_line(e);
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), human_);
   }
   if (json_ != nullptr) {
-    std::string line = format_json(e);
+    std::string line = to_json(e).dump();
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), json_);
   }

@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "arch/syscall_table.hpp"
 #include "sysgate/decision.hpp"
@@ -32,17 +34,26 @@ class EventLog {
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;
 
+  // Logs `e` where it should go; remembers denials and kills for the report.
   void record(const CallEvent& e);
   void flush();
+
+  std::uint64_t denial_count() const { return denial_count_; }
+  const std::vector<nlohmann::ordered_json>& first_denials() const { return first_denials_; }
+  const nlohmann::ordered_json& violation() const { return violation_; }
+  static constexpr std::size_t kFirstDenials = 100;
 
   // "openat(dirfd=AT_FDCWD, path=0x7ffc..., flags=0x241, mode=0644)"
   static std::string format_call(const CallEvent& e);
   static std::string format_line(const CallEvent& e);
-  static std::string format_json(const CallEvent& e);
+  static nlohmann::ordered_json to_json(const CallEvent& e);
 
  private:
   std::FILE* human_;
   std::FILE* json_ = nullptr;
+  std::uint64_t denial_count_ = 0;
+  std::vector<nlohmann::ordered_json> first_denials_;
+  nlohmann::ordered_json violation_;
 };
 
 }  // namespace sysgate::report

@@ -13,8 +13,18 @@ const char* to_string(Verdict v) {
     case Verdict::Violation: return "VIOLATION";
     case Verdict::SetupError: return "SETUP_ERROR";
     case Verdict::InternalError: return "INTERNAL_ERROR";
+    case Verdict::CpuTimeLimit: return "CPU_TIME_LIMIT";
+    case Verdict::WallTimeLimit: return "WALL_TIME_LIMIT";
+    case Verdict::MemoryLimit: return "MEMORY_LIMIT";
+    case Verdict::OutputLimit: return "OUTPUT_LIMIT";
+    case Verdict::ProcessLimit: return "PROCESS_LIMIT";
   }
   return "?";
+}
+
+bool is_limit(Verdict v) {
+  return v == Verdict::CpuTimeLimit || v == Verdict::WallTimeLimit || v == Verdict::MemoryLimit ||
+         v == Verdict::OutputLimit || v == Verdict::ProcessLimit;
 }
 
 int RunResult::exit_status() const {
@@ -28,6 +38,11 @@ int RunResult::exit_status() const {
       if (exec_errno != 0) return 126;
       return 125;
     case Verdict::InternalError: return 125;
+    case Verdict::CpuTimeLimit:
+    case Verdict::WallTimeLimit:
+    case Verdict::MemoryLimit:
+    case Verdict::OutputLimit:
+    case Verdict::ProcessLimit: return 128 + SIGKILL;
   }
   return 125;
 }

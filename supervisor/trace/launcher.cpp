@@ -8,14 +8,13 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <system_error>
-
-extern char** environ;
 
 namespace sysgate::trace {
 namespace {
@@ -48,9 +47,11 @@ Launched launch(const LaunchSpec& spec) {
   if (pipe2(go, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
   if (pipe2(err, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
 
-  std::vector<char*> argv;
+  std::vector<char*> argv, envp;
   for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  for (const auto& e : spec.env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
   sock_fprog prog{static_cast<unsigned short>(spec.filter.size()), const_cast<sock_filter*>(spec.filter.data())};
 
   pid_t pid = fork();
@@ -62,13 +63,22 @@ Launched launch(const LaunchSpec& spec) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     char byte;
     if (read(go[0], &byte, 1) != 1) _exit(125);
-    // Only 0, 1, 2 and the error pipe (close-on-exec) reach the program.
-    int keep = err[1];
-    if (keep != 3) {
-      if (dup3(keep, 3, O_CLOEXEC) < 0) child_fail(keep, errno);
-      keep = 3;
-    }
+    // Only 0, 1, 2 and the error pipe (close-on-exec) reach the program. Move
+    // everything out of the way first so the dup2s cannot clobber a source.
+    int keep = fcntl(err[1], F_DUPFD_CLOEXEC, 10);
+    int src[3];
+    for (int i = 0; i < 3; ++i) src[i] = spec.stdio[i] >= 0 ? fcntl(spec.stdio[i], F_DUPFD_CLOEXEC, 10) : -1;
+    for (int i = 0; i < 3; ++i)
+      if (src[i] >= 0 && dup2(src[i], i) < 0) child_fail(keep, errno);
+    if (dup3(keep, 3, O_CLOEXEC) < 0) child_fail(keep, errno);
+    keep = 3;
     syscall(SYS_close_range, 4U, ~0U, 0U);
+    if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) child_fail(keep, errno);
+    if (spec.gid || spec.uid) {
+      if (setgroups(0, nullptr) != 0) child_fail(keep, errno);
+      if (spec.gid && setresgid(*spec.gid, *spec.gid, *spec.gid) != 0) child_fail(keep, errno);
+      if (spec.uid && setresuid(*spec.uid, *spec.uid, *spec.uid) != 0) child_fail(keep, errno);
+    }
     for (int sig = 1; sig < _NSIG; ++sig) signal(sig, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
@@ -78,7 +88,7 @@ Launched launch(const LaunchSpec& spec) {
     if (spec.stop_before_exec) syscall(SYS_kill, getpid(), SIGSTOP);
     if (!spec.filter.empty() && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
       child_fail(keep, errno);
-    execve(spec.path.c_str(), argv.data(), environ);
+    execve(spec.path.c_str(), argv.data(), envp.data());
     child_fail(keep, errno);
   }
   close(go[0]);
@@ -90,6 +100,17 @@ Launched launch(const LaunchSpec& spec) {
     close(go[1]);
     close(err[0]);
     throw std::system_error(e, std::generic_category(), "ptrace(PTRACE_SEIZE)");
+  }
+  if (spec.before_start) {
+    try {
+      spec.before_start(pid);
+    } catch (...) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, __WALL);
+      close(go[1]);
+      close(err[0]);
+      throw;
+    }
   }
   char byte = 1;
   if (write(go[1], &byte, 1) != 1) {

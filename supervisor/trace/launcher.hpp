@@ -5,6 +5,8 @@
 #include <linux/filter.h>
 #include <sys/types.h>
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,14 @@ namespace sysgate::trace {
 struct LaunchSpec {
   std::string path;               // resolved program path
   std::vector<std::string> argv;  // argv[0] included
+  std::vector<std::string> env;   // the program's whole environment
+  std::string cwd;                // empty: the caller's
+  int stdio[3] = {-1, -1, -1};    // descriptors to become 0, 1, 2 (-1: inherit)
+  std::optional<uid_t> uid;       // drop to these before exec (root only)
+  std::optional<gid_t> gid;
+  // Runs in the parent after the seize, while the child waits before exec
+  // (cgroups, rlimits). May throw: the child is then killed.
+  std::function<void(pid_t)> before_start;
   std::vector<sock_filter> filter;  // empty: no filter (ptrace engine)
   bool stop_before_exec = false;    // raise SIGSTOP right before execve (ptrace engine)
   unsigned long ptrace_options = 0;

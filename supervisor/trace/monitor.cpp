@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <set>
 #include <vector>
 
 #include "arch/abi.hpp"
@@ -22,6 +24,57 @@ namespace {
 
 volatile sig_atomic_t g_signals_received = 0;
 volatile sig_atomic_t g_last_signal = 0;
+volatile sig_atomic_t g_tick = 0;
+pid_t g_tracer_tid = 0;
+
+void on_tick(int) { g_tick = 1; }
+
+// Wakes the tracer thread out of waitpid (from the output relay thread).
+void wake_tracer() {
+  g_tick = 1;
+  syscall(SYS_tgkill, getpid(), g_tracer_tid, SIGALRM);
+}
+
+// A periodic SIGALRM to the tracer thread while limits need watching.
+class Ticker {
+ public:
+  explicit Ticker(bool on) {
+    struct sigaction sa{};
+    sa.sa_handler = on_tick;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, nullptr);  // no SA_RESTART: waitpid returns EINTR
+    if (!on) return;
+    sigevent ev{};
+    ev.sigev_notify = SIGEV_THREAD_ID;
+    ev.sigev_signo = SIGALRM;
+    ev._sigev_un._tid = g_tracer_tid;
+    if (timer_create(CLOCK_MONOTONIC, &ev, &timer_) != 0) return;
+    armed_ = true;
+    itimerspec its{{0, 10000000}, {0, 10000000}};  // 10 ms
+    timer_settime(timer_, 0, &its, nullptr);
+  }
+  ~Ticker() {
+    if (armed_) timer_delete(timer_);
+  }
+  Ticker(const Ticker&) = delete;
+  Ticker& operator=(const Ticker&) = delete;
+
+ private:
+  timer_t timer_{};
+  bool armed_ = false;
+};
+
+std::string command_of(pid_t pid) {
+  char path[64], buf[64] = {};
+  std::snprintf(path, sizeof path, "/proc/%d/comm", pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  std::string s(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+  if (!s.empty() && s.back() == '\n') s.pop_back();
+  return s;
+}
 
 void on_terminating_signal(int sig) {
   g_last_signal = sig;
@@ -99,7 +152,23 @@ void Monitor::resume(pid_t tid, int signal) {
   ptrace(plan_.engine == compile::Engine::Ptrace ? PTRACE_SYSCALL : PTRACE_CONT, tid, nullptr, signal);
 }
 
+std::vector<pid_t> Monitor::live_tgids() const {
+  std::set<pid_t> s;
+  for (const auto& [tid, t] : threads_) s.insert(t.tgid);
+  return {s.begin(), s.end()};
+}
+
 void Monitor::kill_everything() {
+  std::set<pid_t> leftovers;
+  for (pid_t p : live_tgids())
+    if (p != root_) leftovers.insert(p);
+  for (pid_t p : children_of_self())
+    if (p != root_) leftovers.insert(p);
+  for (pid_t p : leftovers) {
+    std::string comm = command_of(p);
+    if (!comm.empty()) result_.leftover_processes.emplace_back(p, comm);
+  }
+  if (limits_ != nullptr) limits_->kill_all();
   for (const auto& [tid, t] : threads_) kill(t.tgid, SIGKILL);
   // Reap all; kill what was reparented to us (daemons, untraced children) too.
   for (int spins = 0;; ++spins) {
@@ -135,6 +204,20 @@ void Monitor::forward_signals() {
   kill(root_, g_last_signal);
 }
 
+void Monitor::check_limits() {
+  g_tick = 0;
+  if (limits_ == nullptr || limit_hit_) return;
+  if (relay_ != nullptr && relay_->exceeded()) {
+    limit_hit_ = Verdict::OutputLimit;
+    kill_everything();
+    return;
+  }
+  if (auto hit = limits_->check(live_tgids(), threads_.size())) {
+    limit_hit_ = hit;
+    kill_everything();
+  }
+}
+
 void Monitor::decide(const SyscallView& call) {
   Decision d;
   if (!call.abi) {
@@ -165,7 +248,6 @@ void Monitor::decide(const SyscallView& call) {
     case Action::Kind::Allow:
     case Action::Kind::Log: resume(call.tid); return;
     case Action::Kind::Deny:
-      if (d.log) ++result_.denials;
       skip_syscall(call.tid, d.action.error);
       if (call.stop == SyscallView::Stop::Entry) t.pending_errno = d.action.error;
       resume(call.tid);
@@ -198,30 +280,38 @@ void Monitor::on_syscall(pid_t tid) {
   decide(call);
 }
 
-RunResult Monitor::run(const std::string& path, const std::vector<std::string>& argv) {
+RunResult Monitor::run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::OutputRelay* relay) {
   install_forwarding();
   // Tracees must not read or trace us, and orphans of the tree come to us.
   prctl(PR_SET_DUMPABLE, 0);
   prctl(PR_SET_CHILD_SUBREAPER, 1);
+  g_tracer_tid = static_cast<pid_t>(syscall(SYS_gettid));
+  limits_ = &limits;
+  relay_ = relay;
 
-  LaunchSpec spec;
-  spec.path = path;
-  spec.argv = argv;
   bool seccomp = plan_.engine == compile::Engine::Seccomp;
   if (seccomp) spec.filter = filter_;
   spec.stop_before_exec = !seccomp;
   spec.ptrace_options = kOptions | (seccomp ? PTRACE_O_TRACESECCOMP : 0);
+  spec.before_start = [&limits](pid_t pid) { limits.apply_to_child(pid); };
   Launched child = launch(spec);
   root_ = child.pid;
   awaiting_start_stop_ = !seccomp;
   thread(root_);
+  if (relay != nullptr) relay->start(wake_tracer);
+  Ticker ticker(limits.needs_ticks());
 
-  while (!killed_) {
+  while (!killed_ && !limit_hit_) {
+    if (g_tick) {
+      check_limits();
+      if (limit_hit_) break;
+    }
     int status;
     pid_t tid = waitpid(-1, &status, __WALL);
     if (tid < 0) {
       if (errno == EINTR) {
         forward_signals();
+        check_limits();
         if (threads_.empty()) break;
         continue;
       }
@@ -230,6 +320,7 @@ RunResult Monitor::run(const std::string& path, const std::vector<std::string>& 
     if (WIFEXITED(status) || WIFSIGNALED(status)) {
       threads_.erase(tid);
       if (tid == root_) {
+        limits.program_ended();
         if (WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
         if (WIFSIGNALED(status)) result_.signal = WTERMSIG(status);
         break;
@@ -252,6 +343,9 @@ RunResult Monitor::run(const std::string& path, const std::vector<std::string>& 
         unsigned long child_tid = 0;
         ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &child_tid);
         if (child_tid != 0) thread(static_cast<pid_t>(child_tid));
+        // The new task has not run yet: a process limit stops it here.
+        check_limits();
+        if (limit_hit_) break;
         resume(tid);
         break;
       }
@@ -264,6 +358,10 @@ RunResult Monitor::run(const std::string& path, const std::vector<std::string>& 
         Thread& t = thread(tid);
         t.tgid = tid;
         t.pending_errno = 0;
+        if (tid == root_ && !program_started_) {
+          program_started_ = true;
+          limits.program_started();
+        }
         resume(tid);
         break;
       }
@@ -288,6 +386,11 @@ RunResult Monitor::run(const std::string& path, const std::vector<std::string>& 
   }
   kill_everything();
   log_.flush();
+  if (relay != nullptr) {
+    relay->finish();
+    result_.output_bytes = relay->bytes();
+    if (relay->exceeded() && !limit_hit_) limit_hit_ = Verdict::OutputLimit;
+  }
 
   int error = 0;
   if (read(child.exec_error_fd, &error, sizeof error) == static_cast<ssize_t>(sizeof error)) result_.exec_errno = error;
@@ -309,6 +412,10 @@ RunResult Monitor::run(const std::string& path, const std::vector<std::string>& 
   } else {
     result_.verdict = Verdict::Ok;
   }
+  result_.denials = static_cast<long>(log_.denial_count());
+  limits.finish(result_, limit_hit_);
+  limits_ = nullptr;
+  relay_ = nullptr;
   return result_;
 }
 

@@ -7,6 +7,7 @@
 
 #include <linux/filter.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 #include <unordered_map>
@@ -14,6 +15,9 @@
 #include "compile/plan.hpp"
 #include "report/event_log.hpp"
 #include "sysgate/result.hpp"
+#include "limits/enforcer.hpp"
+#include "limits/output_relay.hpp"
+#include "trace/launcher.hpp"
 #include "trace/tracee.hpp"
 
 namespace sysgate::trace {
@@ -24,9 +28,9 @@ class Monitor {
   Monitor(const compile::Plan& plan, std::vector<sock_filter> filter, report::EventLog& log)
       : plan_(plan), filter_(std::move(filter)), log_(log) {}
 
-  // Runs the program at `path` and returns how it ended. Never leaves a
-  // process it started running.
-  RunResult run(const std::string& path, const std::vector<std::string>& argv);
+  // Runs the program and returns how it ended. Never leaves a process it
+  // started running. `relay` is set when the output limit needs it.
+  RunResult run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::OutputRelay* relay);
 
  private:
   struct Thread {
@@ -40,6 +44,8 @@ class Monitor {
   Thread& thread(pid_t tid);
   void kill_everything();
   void forward_signals();
+  void check_limits();
+  std::vector<pid_t> live_tgids() const;
 
   const compile::Plan& plan_;
   std::vector<sock_filter> filter_;
@@ -48,6 +54,10 @@ class Monitor {
   pid_t root_ = -1;
   bool awaiting_start_stop_ = false;
   bool killed_ = false;  // by a kill action or a foreign ABI
+  bool program_started_ = false;
+  limits::LimitEnforcer* limits_ = nullptr;
+  limits::OutputRelay* relay_ = nullptr;
+  std::optional<Verdict> limit_hit_;
   RunResult result_;
 };
 

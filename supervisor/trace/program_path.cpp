@@ -19,11 +19,12 @@ int check(const std::string& path) {
 
 }  // namespace
 
-ProgramLookup find_program(const std::string& name) {
+ProgramLookup find_program(const std::string& name, const std::string& cwd) {
+  auto in_cwd = [&](const std::string& p) { return p.empty() || p[0] == '/' || cwd.empty() ? p : cwd + "/" + p; };
   if (name.empty()) return {"", ENOENT};
   if (name.find('/') != std::string::npos) {
-    int e = check(name);
-    return {e == 0 || e != ENOENT ? name : "", e};
+    int e = check(in_cwd(name));
+    return {e == 0 || e != ENOENT ? in_cwd(name) : "", e};
   }
   const char* env = std::getenv("PATH");
   std::string path = env != nullptr ? env : "/usr/local/bin:/usr/bin:/bin";
@@ -32,7 +33,7 @@ ProgramLookup find_program(const std::string& name) {
   for (;;) {
     std::size_t colon = path.find(':', start);
     std::string dir = path.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    std::string candidate = in_cwd((dir.empty() ? "." : dir) + "/" + name);
     int e = check(candidate);
     if (e == 0) return {candidate, 0};
     if (e != ENOENT && e != ENOTDIR && first_error == ENOENT) first_error = e;

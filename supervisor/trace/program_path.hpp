@@ -11,6 +11,7 @@ struct ProgramLookup {
   int error = 0;     // ENOENT: not found; EACCES etc.: found but not executable
 };
 
-ProgramLookup find_program(const std::string& name);
+// Relative names and PATH entries are taken relative to `cwd` (empty: ours).
+ProgramLookup find_program(const std::string& name, const std::string& cwd);
 
 }  // namespace sysgate::trace

@@ -1,0 +1,319 @@
+#include "limits/cgroups.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+namespace sysgate::limits {
+namespace {
+
+struct Hierarchy {
+  std::string mount;  // where it is mounted
+  std::string root;   // the mount's root within the hierarchy
+};
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  std::istringstream in(s);
+  while (std::getline(in, cur, sep)) out.push_back(cur);
+  return out;
+}
+
+// cgroup2 mount, or the v1 mount carrying `controller`.
+std::optional<Hierarchy> find_mount(const std::string& controller) {
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    auto dash = line.find(" - ");
+    if (dash == std::string::npos) continue;
+    auto pre = split(line.substr(0, dash), ' ');
+    auto post = split(line.substr(dash + 3), ' ');
+    if (pre.size() < 5 || post.size() < 3) continue;
+    if (controller.empty() && post[0] == "cgroup2") return Hierarchy{pre[4], pre[3]};
+    if (!controller.empty() && post[0] == "cgroup")
+      for (const auto& opt : split(post[2], ','))
+        if (opt == controller) return Hierarchy{pre[4], pre[3]};
+  }
+  return std::nullopt;
+}
+
+// Our own cgroup path in the hierarchy of `controller` ("" = v2).
+std::optional<std::string> own_path(const std::string& controller) {
+  std::ifstream in("/proc/self/cgroup");
+  std::string line;
+  while (std::getline(in, line)) {
+    auto first = line.find(':');
+    auto second = line.find(':', first + 1);
+    if (first == std::string::npos || second == std::string::npos) continue;
+    std::string ctrls = line.substr(first + 1, second - first - 1);
+    std::string path = line.substr(second + 1);
+    if (controller.empty() && line.compare(0, first, "0") == 0 && ctrls.empty()) return path;
+    if (!controller.empty())
+      for (const auto& c : split(ctrls, ','))
+        if (c == controller) return path;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> own_dir(const std::string& controller) {
+  auto h = find_mount(controller);
+  auto p = own_path(controller);
+  if (!h || !p) return std::nullopt;
+  std::string rel = *p;
+  if (h->root != "/" && rel.compare(0, h->root.size(), h->root) == 0) rel = rel.substr(h->root.size());
+  if (rel == "/") rel.clear();
+  return h->mount + rel;
+}
+
+bool write_file(const std::string& path, const std::string& value) {
+  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = write(fd, value.data(), value.size()) == static_cast<ssize_t>(value.size());
+  close(fd);
+  return ok;
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::optional<std::uint64_t> read_number(const std::string& path) {
+  auto s = read_file(path);
+  if (!s || s->empty()) return std::nullopt;
+  if (s->compare(0, 3, "max") == 0) return UINT64_MAX;
+  return std::strtoull(s->c_str(), nullptr, 10);
+}
+
+// "key value" lines (memory.events, cpu.stat, pids.events, memory.oom_control).
+std::optional<std::uint64_t> read_key(const std::string& path, const std::string& key) {
+  auto s = read_file(path);
+  if (!s) return std::nullopt;
+  std::istringstream in(*s);
+  std::string k;
+  std::uint64_t v;
+  while (in >> k >> v)
+    if (k == key) return v;
+  return std::nullopt;
+}
+
+bool contains_word(const std::optional<std::string>& s, const std::string& w) {
+  if (!s) return false;
+  std::istringstream in(*s);
+  std::string x;
+  while (in >> x)
+    if (x == w) return true;
+  return false;
+}
+
+std::string unique_name() {
+  static std::atomic<int> counter{0};
+  return "sysgate-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
+}
+
+std::string make_child(const std::optional<std::string>& parent, const std::string& name) {
+  if (!parent) return {};
+  std::string dir = *parent + "/" + name;
+  if (mkdir(dir.c_str(), 0755) != 0) return {};
+  return dir;
+}
+
+void remove_dir(std::string& dir) {
+  if (dir.empty()) return;
+  // The last processes may still be leaving; give them a moment.
+  for (int i = 0; i < 200 && rmdir(dir.c_str()) != 0 && errno == EBUSY; ++i) {
+    struct timespec ts{0, 5000000};
+    nanosleep(&ts, nullptr);
+  }
+  dir.clear();
+}
+
+}  // namespace
+
+const char* to_string(Mechanism m) {
+  switch (m) {
+    case Mechanism::CgroupV2: return "cgroup_v2";
+    case Mechanism::CgroupV1: return "cgroup_v1";
+    case Mechanism::Rlimit: return "rlimit";
+    case Mechanism::Supervisor: return "supervisor";
+  }
+  return "?";
+}
+
+RunCgroups RunCgroups::create(bool want_memory, bool want_pids) {
+  RunCgroups g;
+  std::string name = unique_name();
+  if (auto own = own_dir("")) {
+    // Delegate memory/pids to our children where the hierarchy lets us (it does
+    // not when our own cgroup holds processes and is not the root).
+    auto available = read_file(*own + "/cgroup.controllers");
+    for (const char* c : {"memory", "pids"}) {
+      bool want = std::string(c) == "memory" ? want_memory : want_pids;
+      if (want && contains_word(available, c) && !contains_word(read_file(*own + "/cgroup.subtree_control"), c))
+        write_file(*own + "/cgroup.subtree_control", std::string("+") + c);
+    }
+    g.v2_ = make_child(own, name);
+    if (!g.v2_.empty()) {
+      auto mine = read_file(g.v2_ + "/cgroup.controllers");
+      g.v2_memory_ = contains_word(mine, "memory");
+      g.v2_pids_ = contains_word(mine, "pids");
+    }
+  }
+  if (want_memory && !g.v2_memory_) g.v1_memory_ = make_child(own_dir("memory"), name);
+  if (want_pids && !g.v2_pids_) g.v1_pids_ = make_child(own_dir("pids"), name);
+  if (g.v2_.empty()) g.v1_cpuacct_ = make_child(own_dir("cpuacct"), name);
+  return g;
+}
+
+RunCgroups::RunCgroups(RunCgroups&& o) noexcept { *this = std::move(o); }
+
+RunCgroups& RunCgroups::operator=(RunCgroups&& o) noexcept {
+  if (this != &o) {
+    remove();
+    v2_ = std::move(o.v2_);
+    v2_memory_ = o.v2_memory_;
+    v2_pids_ = o.v2_pids_;
+    v1_memory_ = std::move(o.v1_memory_);
+    v1_pids_ = std::move(o.v1_pids_);
+    v1_cpuacct_ = std::move(o.v1_cpuacct_);
+    o.v2_.clear();
+    o.v1_memory_.clear();
+    o.v1_pids_.clear();
+    o.v1_cpuacct_.clear();
+  }
+  return *this;
+}
+
+RunCgroups::~RunCgroups() { remove(); }
+
+void RunCgroups::remove() {
+  remove_dir(v2_);
+  remove_dir(v1_memory_);
+  remove_dir(v1_pids_);
+  remove_dir(v1_cpuacct_);
+}
+
+bool RunCgroups::add(pid_t pid) const {
+  std::string p = std::to_string(pid);
+  bool ok = true;
+  for (const auto* dir : {&v2_, &v1_memory_, &v1_pids_, &v1_cpuacct_})
+    if (!dir->empty()) ok = write_file(*dir + "/cgroup.procs", p) && ok;
+  return ok;
+}
+
+std::optional<Mechanism> RunCgroups::cpu() const {
+  if (!v2_.empty()) return Mechanism::CgroupV2;
+  if (!v1_cpuacct_.empty()) return Mechanism::CgroupV1;
+  return std::nullopt;
+}
+
+std::optional<Mechanism> RunCgroups::memory() const {
+  if (v2_memory_) return Mechanism::CgroupV2;
+  if (!v1_memory_.empty()) return Mechanism::CgroupV1;
+  return std::nullopt;
+}
+
+std::optional<Mechanism> RunCgroups::pids() const {
+  if (v2_pids_) return Mechanism::CgroupV2;
+  if (!v1_pids_.empty()) return Mechanism::CgroupV1;
+  return std::nullopt;
+}
+
+bool RunCgroups::set_memory_limit(std::uint64_t bytes) const {
+  std::string v = std::to_string(bytes);
+  if (v2_memory_) return write_file(v2_ + "/memory.max", v) && (write_file(v2_ + "/memory.swap.max", "0"), true);
+  if (!v1_memory_.empty()) {
+    bool ok = write_file(v1_memory_ + "/memory.limit_in_bytes", v);
+    write_file(v1_memory_ + "/memory.memsw.limit_in_bytes", v);  // absent without swap accounting
+    return ok;
+  }
+  return false;
+}
+
+bool RunCgroups::set_pids_limit(std::uint64_t n) const {
+  std::string v = std::to_string(n);
+  if (v2_pids_) return write_file(v2_ + "/pids.max", v);
+  if (!v1_pids_.empty()) return write_file(v1_pids_ + "/pids.max", v);
+  return false;
+}
+
+std::optional<std::uint64_t> RunCgroups::cpu_ns() const {
+  if (!v2_.empty()) {
+    auto us = read_key(v2_ + "/cpu.stat", "usage_usec");
+    if (us) return *us * 1000;
+    return std::nullopt;
+  }
+  if (!v1_cpuacct_.empty()) return read_number(v1_cpuacct_ + "/cpuacct.usage");
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> RunCgroups::memory_peak() const {
+  if (v2_memory_) return read_number(v2_ + "/memory.peak");
+  if (!v1_memory_.empty()) return read_number(v1_memory_ + "/memory.max_usage_in_bytes");
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> RunCgroups::memory_current() const {
+  if (v2_memory_) return read_number(v2_ + "/memory.current");
+  if (!v1_memory_.empty()) return read_number(v1_memory_ + "/memory.usage_in_bytes");
+  return std::nullopt;
+}
+
+std::uint64_t RunCgroups::oom_kills() const {
+  if (v2_memory_) return read_key(v2_ + "/memory.events", "oom_kill").value_or(0);
+  if (!v1_memory_.empty()) return read_key(v1_memory_ + "/memory.oom_control", "oom_kill").value_or(0);
+  return 0;
+}
+
+std::uint64_t RunCgroups::pids_denied() const {
+  if (v2_pids_) return read_key(v2_ + "/pids.events", "max").value_or(0);
+  if (!v1_pids_.empty()) return read_key(v1_pids_ + "/pids.events", "max").value_or(0);
+  return 0;
+}
+
+std::optional<std::uint64_t> RunCgroups::pids_peak() const {
+  if (v2_pids_) return read_number(v2_ + "/pids.peak");
+  if (!v1_pids_.empty()) return read_number(v1_pids_ + "/pids.peak");
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> RunCgroups::pids_current() const {
+  if (v2_pids_) return read_number(v2_ + "/pids.current");
+  if (!v1_pids_.empty()) return read_number(v1_pids_ + "/pids.current");
+  return std::nullopt;
+}
+
+void RunCgroups::kill_all() const {
+  if (!v2_.empty()) write_file(v2_ + "/cgroup.kill", "1");
+}
+
+std::vector<pid_t> RunCgroups::procs() const {
+  std::vector<pid_t> out;
+  for (const auto* dir : {&v2_, &v1_memory_, &v1_pids_, &v1_cpuacct_}) {
+    if (dir->empty()) continue;
+    std::ifstream in(*dir + "/cgroup.procs");
+    pid_t p;
+    while (in >> p) out.push_back(p);
+    break;
+  }
+  return out;
+}
+
+std::string RunCgroups::describe() const {
+  std::string s;
+  for (const auto* dir : {&v2_, &v1_memory_, &v1_pids_, &v1_cpuacct_})
+    if (!dir->empty()) s += (s.empty() ? "" : " ") + *dir;
+  return s;
+}
+
+}  // namespace sysgate::limits

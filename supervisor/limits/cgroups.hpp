@@ -1,0 +1,61 @@
+// The run's control groups: created beneath the supervisor's own, the program
+// moved in before it execs, read for accounting, killed as a whole, removed
+// afterwards. cgroup v2 is preferred per controller; v1 hierarchies (as on hosts
+// with a hybrid layout) are used where v2 lacks the controller.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sysgate::limits {
+
+enum class Mechanism { CgroupV2, CgroupV1, Rlimit, Supervisor };
+const char* to_string(Mechanism m);
+
+class RunCgroups {
+ public:
+  // Creates what the host offers for the controllers asked for; never throws.
+  // Controllers it cannot set up are simply absent (callers fall back).
+  static RunCgroups create(bool want_memory, bool want_pids);
+  RunCgroups() = default;
+  RunCgroups(RunCgroups&&) noexcept;
+  RunCgroups& operator=(RunCgroups&&) noexcept;
+  RunCgroups(const RunCgroups&) = delete;
+  ~RunCgroups();
+
+  // Moves a process (the child before exec) into every run cgroup.
+  bool add(pid_t pid) const;
+
+  std::optional<Mechanism> cpu() const;     // accounting
+  std::optional<Mechanism> memory() const;  // limit + peak
+  std::optional<Mechanism> pids() const;    // limit + peak
+  bool can_kill() const { return !v2_.empty(); }
+
+  bool set_memory_limit(std::uint64_t bytes) const;
+  bool set_pids_limit(std::uint64_t n) const;
+
+  std::optional<std::uint64_t> cpu_ns() const;
+  std::optional<std::uint64_t> memory_peak() const;
+  std::optional<std::uint64_t> memory_current() const;
+  std::uint64_t oom_kills() const;   // OOM kills inside the run's memory cgroup
+  std::uint64_t pids_denied() const; // forks refused at pids.max
+  std::optional<std::uint64_t> pids_peak() const;
+  std::optional<std::uint64_t> pids_current() const;
+  void kill_all() const;             // cgroup.kill where v2 is there
+  std::vector<pid_t> procs() const;  // processes still inside
+
+  std::string describe() const;  // where the cgroups are, for the report
+
+ private:
+  void remove();
+  std::string v2_;          // run cgroup in the unified hierarchy (may have no controllers)
+  bool v2_memory_ = false;  // memory controller enabled there
+  bool v2_pids_ = false;
+  std::string v1_memory_, v1_pids_, v1_cpuacct_;
+};
+
+}  // namespace sysgate::limits

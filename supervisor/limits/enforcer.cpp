@@ -1,0 +1,128 @@
+#include "limits/enforcer.hpp"
+
+#include <sys/resource.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "limits/tree_usage.hpp"
+
+namespace sysgate::limits {
+namespace {
+
+void set_rlimit(pid_t pid, __rlimit_resource resource, std::uint64_t soft, std::uint64_t hard, const char* name) {
+  rlimit rl{soft, hard};
+  if (prlimit(pid, resource, &rl, nullptr) != 0)
+    throw std::runtime_error(std::string("cannot apply the ") + name + " limit: prlimit: " + std::strerror(errno));
+}
+
+}  // namespace
+
+LimitEnforcer::LimitEnforcer(const Limits& limits, bool use_cgroups) : limits_(limits) {
+  if (use_cgroups) cgroups_ = RunCgroups::create(limits.memory.has_value(), limits.processes.has_value());
+  start_ = std::chrono::steady_clock::now();
+  auto add = [&](const char* name, double v, Mechanism m) { applied_.push_back({name, v, m}); };
+  if (limits_.cpu_time_s) add("cpu_time", *limits_.cpu_time_s, cgroups_.cpu().value_or(Mechanism::Supervisor));
+  if (limits_.wall_time_s) add("wall_time", *limits_.wall_time_s, Mechanism::Supervisor);
+  if (limits_.memory) add("memory", static_cast<double>(*limits_.memory), cgroups_.memory().value_or(Mechanism::Supervisor));
+  if (limits_.processes)
+    add("processes", static_cast<double>(*limits_.processes), cgroups_.pids().value_or(Mechanism::Supervisor));
+  if (limits_.output) add("output", static_cast<double>(*limits_.output), Mechanism::Supervisor);
+  if (limits_.file_size) add("file_size", static_cast<double>(*limits_.file_size), Mechanism::Rlimit);
+  if (limits_.open_files) add("open_files", static_cast<double>(*limits_.open_files), Mechanism::Rlimit);
+  if (limits_.stack) add("stack", static_cast<double>(*limits_.stack), Mechanism::Rlimit);
+}
+
+void LimitEnforcer::apply_to_child(pid_t pid) {
+  if (limits_.memory && cgroups_.memory() && !cgroups_.set_memory_limit(*limits_.memory))
+    throw std::runtime_error("cannot apply the memory limit: writing the cgroup's limit failed");
+  if (limits_.processes && cgroups_.pids() && !cgroups_.set_pids_limit(*limits_.processes))
+    throw std::runtime_error("cannot apply the processes limit: writing pids.max failed");
+  if (!cgroups_.describe().empty() && !cgroups_.add(pid))
+    throw std::runtime_error("cannot move the program into its cgroups (" + cgroups_.describe() + ")");
+  if (limits_.file_size) set_rlimit(pid, RLIMIT_FSIZE, *limits_.file_size, *limits_.file_size, "file_size");
+  if (limits_.open_files) set_rlimit(pid, RLIMIT_NOFILE, *limits_.open_files, *limits_.open_files, "open_files");
+  if (limits_.stack) set_rlimit(pid, RLIMIT_STACK, *limits_.stack, *limits_.stack, "stack");
+  if (limits_.cpu_time_s) {
+    // A per-process backstop a little above the tree's limit, which the
+    // supervisor enforces itself.
+    auto s = static_cast<std::uint64_t>(std::ceil(*limits_.cpu_time_s)) + 1;
+    set_rlimit(pid, RLIMIT_CPU, s, s + 1, "cpu_time");
+  }
+}
+
+void LimitEnforcer::program_started() {
+  if (started_) return;
+  started_ = true;
+  start_ = std::chrono::steady_clock::now();
+}
+
+void LimitEnforcer::program_ended() {
+  if (ended_) return;
+  ended_ = true;
+  end_ = std::chrono::steady_clock::now();
+}
+
+bool LimitEnforcer::needs_ticks() const {
+  return limits_.cpu_time_s || limits_.wall_time_s || limits_.memory || limits_.processes || limits_.output;
+}
+
+double LimitEnforcer::cpu_seconds(const std::vector<pid_t>& tgids) const {
+  if (auto ns = cgroups_.cpu_ns()) return static_cast<double>(*ns) / 1e9;
+  auto live = sample_tree(tgids);
+  return static_cast<double>(reaped_cpu_ns() + live.cpu_ns) / 1e9;
+}
+
+std::optional<Verdict> LimitEnforcer::check(const std::vector<pid_t>& tgids, std::uint64_t tasks_now) {
+  tasks_peak_ = std::max(tasks_peak_, tasks_now);
+  if (limits_.processes) {
+    if (cgroups_.pids()) {
+      if (cgroups_.pids_denied() > 0) return Verdict::ProcessLimit;
+    } else if (tasks_now > *limits_.processes) {
+      return Verdict::ProcessLimit;
+    }
+  }
+  if (limits_.wall_time_s && started_) {
+    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (wall >= *limits_.wall_time_s) return Verdict::WallTimeLimit;
+  }
+  if (limits_.memory) {
+    if (cgroups_.memory()) {
+      if (cgroups_.oom_kills() > 0) return Verdict::MemoryLimit;
+    } else {
+      auto s = sample_tree(tgids);
+      rss_peak_ = std::max(rss_peak_, s.rss_bytes);
+      if (s.rss_bytes > *limits_.memory) return Verdict::MemoryLimit;
+    }
+  }
+  if (limits_.cpu_time_s && cpu_seconds(tgids) >= *limits_.cpu_time_s) return Verdict::CpuTimeLimit;
+  return std::nullopt;
+}
+
+void LimitEnforcer::finish(RunResult& r, std::optional<Verdict> hit) {
+  auto now = ended_ ? end_ : std::chrono::steady_clock::now();
+  r.wall_time_s = std::chrono::duration<double>(now - start_).count();
+  if (auto ns = cgroups_.cpu_ns())
+    r.cpu_time_s = static_cast<double>(*ns) / 1e9;
+  else
+    r.cpu_time_s = static_cast<double>(reaped_cpu_ns()) / 1e9;
+  std::uint64_t mem = std::max(rss_peak_, reaped_max_rss_bytes());
+  if (auto peak = cgroups_.memory_peak()) mem = *peak;
+  r.memory_peak_bytes = mem;
+  std::uint64_t tasks = tasks_peak_;
+  if (auto p = cgroups_.pids_peak()) tasks = std::max(tasks, *p);
+  r.processes_peak = tasks;
+
+  // Limits the kernel enforced without the supervisor seeing them hit.
+  if (!hit && limits_.memory && cgroups_.memory() && cgroups_.oom_kills() > 0) hit = Verdict::MemoryLimit;
+  if (!hit && limits_.processes && cgroups_.pids() && cgroups_.pids_denied() > 0) hit = Verdict::ProcessLimit;
+  if (!hit && limits_.cpu_time_s && r.cpu_time_s >= *limits_.cpu_time_s) hit = Verdict::CpuTimeLimit;
+  if (!hit && limits_.wall_time_s && r.wall_time_s >= *limits_.wall_time_s) hit = Verdict::WallTimeLimit;
+  if (hit && r.verdict != Verdict::Violation && r.verdict != Verdict::InternalError &&
+      r.verdict != Verdict::SetupError)
+    r.verdict = *hit;
+}
+
+}  // namespace sysgate::limits

@@ -1,0 +1,64 @@
+// Applies a run's limits with the best mechanism the host offers (cgroup v2,
+// cgroup v1, rlimits, the supervisor's own accounting), watches them while the
+// program runs, and measures what the tree used.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "limits/cgroups.hpp"
+#include "sysgate/policy.hpp"
+#include "sysgate/result.hpp"
+
+namespace sysgate::limits {
+
+struct AppliedLimit {
+  std::string name;   // "cpu_time", ...
+  double value = 0;   // seconds or bytes or count
+  Mechanism mechanism = Mechanism::Supervisor;
+};
+
+class LimitEnforcer {
+ public:
+  LimitEnforcer(const Limits& limits, bool use_cgroups);
+
+  // In the parent while the child waits before exec: cgroups and rlimits.
+  // Throws std::runtime_error naming the limit when one cannot be applied.
+  void apply_to_child(pid_t pid);
+  // The initial execve happened: wall time starts.
+  void program_started();
+  // The initial process exited: wall time stops.
+  void program_ended();
+  // Whether the supervisor must be woken periodically to watch limits.
+  bool needs_ticks() const;
+
+  // Called on every tick and when tasks appear. `tgids`: the live thread groups.
+  std::optional<Verdict> check(const std::vector<pid_t>& tgids, std::uint64_t tasks_now);
+  // After the last process is reaped: the figures for the report.
+  void finish(RunResult& result, std::optional<Verdict> hit);
+
+  void kill_all() const { cgroups_.kill_all(); }
+  const std::vector<AppliedLimit>& applied() const { return applied_; }
+  std::string cgroups_used() const { return cgroups_.describe(); }
+
+ private:
+  double cpu_seconds(const std::vector<pid_t>& tgids) const;
+
+  Limits limits_;
+  RunCgroups cgroups_;
+  std::vector<AppliedLimit> applied_;
+  std::chrono::steady_clock::time_point start_, end_;
+  bool ended_ = false;
+  bool started_ = false;
+  std::uint64_t rss_peak_ = 0;
+  std::uint64_t tasks_peak_ = 0;
+  std::uint64_t cpu_ns_last_live_ = 0;
+};
+
+}  // namespace sysgate::limits

@@ -1,0 +1,48 @@
+#include "report/run_report.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "arch/constants.hpp"
+#include "policy/canonical.hpp"
+#include "report/sha256.hpp"
+
+namespace sysgate::report {
+
+std::string run_report(const ReportInputs& in) {
+  using J = nlohmann::ordered_json;
+  const RunResult& r = in.result;
+  J j;
+  j["schema"] = 1;
+  j["sysgate_version"] = SYSGATE_VERSION;
+  j["verdict"] = to_string(r.verdict);
+  j["exit_status"] = r.exit_status();
+  j["exit_code"] = r.exit_code ? J(*r.exit_code) : J(nullptr);
+  j["signal"] = r.signal ? J{{"number", *r.signal}, {"name", arch::signal_name(*r.signal)}} : J(nullptr);
+  j["cpu_time_s"] = r.cpu_time_s;
+  j["wall_time_s"] = r.wall_time_s;
+  j["memory_peak_bytes"] = r.memory_peak_bytes;
+  j["processes_peak"] = r.processes_peak;
+  j["output_bytes"] = r.output_bytes;
+  J limits = J::object();
+  for (const char* name : {"cpu_time", "wall_time", "memory", "processes", "output", "file_size", "open_files", "stack"})
+    limits[name] = nullptr;
+  for (const auto& l : in.limits) {
+    J v = (l.name == "cpu_time" || l.name == "wall_time") ? J(l.value) : J(static_cast<std::uint64_t>(l.value));
+    limits[l.name] = {{"value", v}, {"mechanism", limits::to_string(l.mechanism)}};
+  }
+  j["limits"] = limits;
+  j["denials"] = {{"count", in.log.denial_count()}, {"first", in.log.first_denials()}};
+  j["violation"] = in.log.violation().is_null() ? J(nullptr) : in.log.violation();
+  J leftovers = J::array();
+  for (const auto& [pid, comm] : r.leftover_processes) leftovers.push_back({{"pid", pid}, {"command", comm}});
+  j["leftover_processes"] = leftovers;
+  j["policy"] = {{"name", in.policy.name}, {"sha256", sha256_hex(policy::canonical_text(in.policy))},
+                 {"sources", in.policy.sources}};
+  j["engine"] = in.engine;
+  j["command"] = in.command;
+  j["allow_weaker"] = in.allow_weaker;
+  j["error"] = r.error.empty() ? J(nullptr) : J(r.error);
+  return j.dump();
+}
+
+}  // namespace sysgate::report
