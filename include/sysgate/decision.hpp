@@ -11,6 +11,8 @@ struct Decision {
     Default,        // the policy's default
     UnknownNumber,  // a number above every call libseccomp knows: ENOSYS
     ForeignAbi,     // an ABI the policy does not list: the sandbox is killed
+    Filesystem,     // the policy's filesystem section
+    Network,        // the policy's network section
   };
   Action action;
   bool log = false;  // record it (log action, `log: true`, every deny and kill)

@@ -39,12 +39,18 @@ struct SyscallSelector {
 
 // One test on one argument: `flags: {any: [O_CREAT]}` is {arg "flags", Any, {O_CREAT}}.
 struct ArgTest {
-  enum class Op : std::uint8_t { Eq, Ne, Lt, Le, Gt, Ge, In, NotIn, All, Any, None, AccMode };
+  enum class Op : std::uint8_t {
+    Eq, Ne, Lt, Le, Gt, Ge, In, NotIn, All, Any, None, AccMode,  // scalar tests (in BPF)
+    PathEq, PathPrefix, PathGlob,                                // on the resolved path (traced)
+    AddrIn, AddrNotIn,                                           // on a socket address (traced)
+  };
   std::string arg;    // as written: "fd" or "arg0"
   int position = -1;  // for argN; -1 when named (resolved per syscall)
   Op op = Op::Eq;
   std::vector<std::int64_t> values;  // one for scalar ops, the set for In/NotIn/AccMode, bits for flag ops
+  std::vector<std::string> texts;    // path patterns (expanded) or address patterns
   SourceLocation where;
+  bool scalar() const { return op <= Op::AccMode; }
 };
 
 struct Rule {
@@ -56,6 +62,22 @@ struct Rule {
   bool builtin = false;  // added by sysgate itself, not by the policy
   SourceLocation where;
   std::string label() const;  // name, or "rule at file:line"
+};
+
+// The `filesystem` section: consulted for path calls no rule decided.
+struct FilesystemSection {
+  bool present = false;
+  std::vector<std::string> read, write, exec, deny;  // globs, variables expanded
+  int error = 13;  // EACCES
+  SourceLocation where;
+};
+
+// The `network` section: consulted for socket calls no rule decided.
+struct NetworkSection {
+  bool present = false;
+  std::vector<std::string> allow;  // address patterns (see sysgate-policy(5))
+  int error = 111;                 // ECONNREFUSED
+  SourceLocation where;
 };
 
 // Resource limits of a run; empty means unlimited. `processes` counts tasks
@@ -81,6 +103,8 @@ struct Policy {
   SourceLocation default_where;
   std::vector<Rule> rules;               // in decision order, includes merged
   Limits limits;
+  FilesystemSection filesystem;
+  NetworkSection network;
   std::vector<std::string> sources;      // files read, the top one first
   std::string canonical;                 // merged, expanded form (for hashing)
 };

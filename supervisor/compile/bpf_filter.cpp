@@ -29,8 +29,10 @@ constexpr std::uint32_t kArchOffset = offsetof(seccomp_data, arch);
 std::uint32_t lo_offset(int i) { return static_cast<std::uint32_t>(offsetof(seccomp_data, args) + 8 * i); }
 std::uint32_t hi_offset(int i) { return lo_offset(i) + 4; }
 
-std::uint32_t ret_of(const Action& a, bool log) {
-  return a.kind == Action::Kind::Allow && !log ? SECCOMP_RET_ALLOW : kRetTrace;
+std::uint32_t ret_of(const CompiledRule& cr) {
+  for (const auto& t : cr.tests)
+    if (!t.scalar()) return kRetTrace;  // the rest of the test needs the tracee's memory
+  return cr.rule->action.kind == Action::Kind::Allow && !cr.rule->log ? SECCOMP_RET_ALLOW : kRetTrace;
 }
 
 using L = BpfAssembler::Label;
@@ -130,14 +132,16 @@ class FilterBuilder {
     bool reaches_default = true;
     for (const auto& cr : s.call->rules) {
       L fail = a_.label();
-      for (const auto& t : cr.tests) test(t, fail);
-      a_.ret(ret_of(cr.rule->action, cr.rule->log));
+      for (const auto& t : cr.tests)
+        if (t.scalar()) test(t, fail);
+      a_.ret(ret_of(cr));
       a_.bind(fail);
       reaches_default = !cr.tests.empty();
     }
     if (reaches_default) {
       const Action& d = plan_.policy.default_action;
-      a_.ret(ret_of(d, d.kind == Action::Kind::Log));
+      bool traced = s.call->filesystem || s.call->network || d.kind != Action::Kind::Allow;
+      a_.ret(traced ? kRetTrace : SECCOMP_RET_ALLOW);
     }
   }
 
@@ -182,6 +186,7 @@ class FilterBuilder {
           break;
         case Op::Any: a_.branch(BPF_JSET, static_cast<std::uint32_t>(mask), next, fail); break;
         case Op::None: a_.branch(BPF_JSET, static_cast<std::uint32_t>(mask), fail, next); break;
+        default: break;  // memory tests are the supervisor's
       }
       return;
     }
@@ -281,7 +286,7 @@ class FilterBuilder {
           a_.branch(BPF_JSET, lo(mask), fail, next);
         }
         break;
-      case Op::AccMode: break;  // handled with the 32-bit tests
+      default: break;  // AccMode is handled with the 32-bit tests; memory tests by the supervisor
     }
   }
 

@@ -1,17 +1,21 @@
 #include <linux/seccomp.h>
 #include <sched.h>
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+
 #include <cerrno>
 
 #include "arch/abi.hpp"
 #include "arch/syscall_args.hpp"
 #include "compile/plan.hpp"
+#include "fs/access_table.hpp"
 
 namespace sysgate::compile {
 namespace {
 
 // sysgate's own rules, decided before the policy's: no policy can open these holes.
-std::vector<Rule> builtin_rules(Engine engine) {
+std::vector<Rule> builtin_rules(Engine engine, const Policy& policy) {
   std::vector<Rule> out;
   auto rule = [&](std::string name, std::string call, Action action) -> Rule& {
     Rule r;
@@ -41,6 +45,17 @@ std::vector<Rule> builtin_rules(Engine engine) {
   // Without a filter, clone3's flags (in memory) cannot be checked race-free, so
   // the ptrace engine makes glibc fall back to clone, whose flags are a register.
   if (engine == Engine::Ptrace) rule("sysgate:ptrace-engine-no-clone3", "clone3", {Action::Kind::Deny, ENOSYS});
+  // Calls that would reach files or sockets past the per-call checks.
+  if (policy.filesystem.present) {
+    rule("sysgate:no-handles", "open_by_handle_at", {Action::Kind::Deny, EPERM});
+    // openat2 keeps its flags in memory; glibc's open() does not need it.
+    rule("sysgate:openat2-falls-back", "openat2", {Action::Kind::Deny, ENOSYS});
+  }
+  if (policy.filesystem.present || policy.network.present)
+    for (const char* call : {"io_uring_setup", "io_uring_enter", "io_uring_register"})
+      rule("sysgate:no-io-uring", call, {Action::Kind::Deny, EPERM});
+  // i386 socketcall keeps its arguments in memory: glibc then uses the direct calls.
+  if (policy.network.present) rule("sysgate:socketcall-falls-back", "socketcall", {Action::Kind::Deny, ENOSYS});
   return out;
 }
 
@@ -54,8 +69,16 @@ bool selects(const SyscallSelector& sel, long nr, const std::string& name, const
   return false;
 }
 
-KernelVerdict kernel_of(const Action& a, bool log) {
-  return a.kind == Action::Kind::Allow && !log ? KernelVerdict::Allow : KernelVerdict::Trace;
+KernelVerdict kernel_of(const CompiledRule& cr) {
+  for (const auto& t : cr.tests)
+    if (!t.scalar()) return KernelVerdict::Trace;  // needs the tracee's memory
+  const Rule& r = *cr.rule;
+  return r.action.kind == Action::Kind::Allow && !r.log ? KernelVerdict::Allow : KernelVerdict::Trace;
+}
+
+bool is_network_call(const std::string& name) {
+  return name == "socket" || name == "connect" || name == "bind" || name == "sendto" || name == "sendmsg" ||
+         name == "sendmmsg";
 }
 
 CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr) {
@@ -78,6 +101,12 @@ CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr) {
       ct.is32 = !info.word64 || arch::is_32bit(r->kind);
       ct.is_signed = arch::is_signed(r->kind);
       ct.op = t.op;
+      for (const auto& text : t.texts) {
+        if (t.op == ArgTest::Op::PathEq) ct.paths.emplace_back(fs::PathPattern::Kind::Eq, text);
+        if (t.op == ArgTest::Op::PathPrefix) ct.paths.emplace_back(fs::PathPattern::Kind::Prefix, text);
+        if (t.op == ArgTest::Op::PathGlob) ct.paths.emplace_back(fs::PathPattern::Kind::Glob, text);
+        if (t.op == ArgTest::Op::AddrIn || t.op == ArgTest::Op::AddrNotIn) ct.addrs.emplace_back(text);
+      }
       for (auto v : t.values) {
         auto u = static_cast<std::uint64_t>(v);
         ct.values.push_back(ct.is32 ? (u & 0xffffffffu) : u);
@@ -97,11 +126,41 @@ CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr) {
     if (uniform && *uniform != k) mixed = true;
     uniform = k;
   };
-  for (const auto& cr : call.rules) see(kernel_of(cr.rule->action, cr.rule->log));
-  if (reaches_default)
-    see(kernel_of(plan.policy.default_action, plan.policy.default_action.kind == Action::Kind::Log));
+  call.filesystem = plan.policy.filesystem.present && fs::find_path_call(call.name) != nullptr;
+  call.network = plan.policy.network.present && is_network_call(call.name);
+  for (const auto& cr : call.rules) see(kernel_of(cr));
+  if (reaches_default) {
+    const Action& d = plan.policy.default_action;
+    see(call.filesystem || call.network ? KernelVerdict::Trace
+                                        : (d.kind == Action::Kind::Allow ? KernelVerdict::Allow : KernelVerdict::Trace));
+  }
   call.kernel = mixed ? KernelVerdict::ByArgs : *uniform;
   return call;
+}
+
+void compile_sections(Plan& plan) {
+  const auto& f = plan.policy.filesystem;
+  auto globs = [](const std::vector<std::string>& v) {
+    std::vector<fs::PathPattern> out;
+    for (const auto& s : v) out.emplace_back(fs::PathPattern::Kind::Glob, s);
+    return out;
+  };
+  plan.filesystem.present = f.present;
+  plan.filesystem.read = globs(f.read);
+  plan.filesystem.write = globs(f.write);
+  plan.filesystem.exec = globs(f.exec);
+  plan.filesystem.deny = globs(f.deny);
+  plan.filesystem.error = f.error;
+  // A hard link reaches a denied file under another name: denied files that
+  // exist now are also known by (device, inode).
+  for (const auto& d : f.deny) {
+    if (d.find('*') != std::string::npos) continue;
+    struct stat st{};
+    if (stat(d.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) plan.filesystem.deny_inodes.emplace_back(st.st_dev, st.st_ino);
+  }
+  plan.network.present = plan.policy.network.present;
+  for (const auto& a : plan.policy.network.allow) plan.network.allow.emplace_back(a);
+  plan.network.error = plan.policy.network.error;
 }
 
 }  // namespace
@@ -137,8 +196,8 @@ bool CompiledTest::holds(std::uint64_t arg) const {
       for (auto v : values)
         if ((a & 3u) == v) return true;
       return false;
+    default: return false;  // memory tests are decided with the tracee's memory
   }
-  return false;
 }
 
 const CallPlan* AbiPlan::find(long nr) const {
@@ -157,7 +216,8 @@ Plan compile(Policy policy, Engine engine) {
   Plan plan;
   plan.policy = std::move(policy);
   plan.engine = engine;
-  plan.builtin_rules = builtin_rules(engine);
+  plan.builtin_rules = builtin_rules(engine, plan.policy);
+  compile_sections(plan);
   for (Abi abi : arch::all_abis()) {
     const auto& info = arch::abi_info(abi);
     AbiPlan ap;
@@ -177,20 +237,159 @@ Plan compile(Policy policy, Engine engine) {
   return plan;
 }
 
-Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6]) {
+namespace {
+
+Decision deny(int error, Decision::Source source) { return {{Action::Kind::Deny, error}, true, source, nullptr}; }
+constexpr auto kFs = Decision::Source::Filesystem;
+constexpr auto kNet = Decision::Source::Network;
+
+// A test on memory: nullopt when the memory cannot be read (the call then
+// fails as the kernel would fail it).
+std::optional<bool> memory_test_holds(const CompiledTest& t, CallMemory* memory, int& error) {
+  if (memory == nullptr) {
+    error = EFAULT;
+    return std::nullopt;
+  }
+  if (!t.paths.empty()) {
+    const fs::ResolvedPath* p = memory->path(t.index, error);
+    if (p == nullptr) return std::nullopt;
+    if (!p->is_file) return false;
+    for (const auto& pat : t.paths)
+      if (pat.matches(p->path)) return true;
+    return false;
+  }
+  const auto* addrs = memory->addresses(error);
+  if (addrs == nullptr) return std::nullopt;
+  if (addrs->empty()) return t.op == ArgTest::Op::AddrNotIn;
+  for (const auto& a : *addrs) {
+    bool any = false;
+    for (const auto& pat : t.addrs) any = any || pat.matches(a);
+    if (t.op == ArgTest::Op::AddrIn && !any) return false;
+    if (t.op == ArgTest::Op::AddrNotIn && any) return false;
+  }
+  return true;
+}
+
+bool any_match(const std::vector<fs::PathPattern>& pats, const std::string& path) {
+  for (const auto& p : pats)
+    if (p.matches(path)) return true;
+  return false;
+}
+
+bool any_below(const std::vector<fs::PathPattern>& pats, const std::string& path) {
+  for (const auto& p : pats)
+    if (p.has_below(path)) return true;
+  return false;
+}
+
+// The filesystem section's answer for one resolved path.
+bool filesystem_allows(const CompiledFilesystem& f, const fs::ResolvedPath& p, fs::Access access) {
+  if (!p.is_file) return access == fs::Access::Stat;  // pipes, sockets, memfds, deleted files
+  if (any_match(f.deny, p.path)) return false;
+  if (!f.deny_inodes.empty() && p.exists) {
+    struct stat st{};
+    if (stat(p.path.c_str(), &st) == 0)
+      for (const auto& [dev, ino] : f.deny_inodes)
+        if (st.st_dev == dev && st.st_ino == ino) return false;
+  }
+  switch (access) {
+    case fs::Access::Exec: return any_match(f.exec, p.path);
+    case fs::Access::Write: return any_match(f.write, p.path);
+    case fs::Access::Read: return any_match(f.read, p.path) || any_match(f.write, p.path) || any_match(f.exec, p.path);
+    case fs::Access::Stat:
+      return any_match(f.read, p.path) || any_match(f.write, p.path) || any_match(f.exec, p.path) ||
+             any_below(f.read, p.path) || any_below(f.write, p.path) || any_below(f.exec, p.path);
+  }
+  return false;
+}
+
+std::optional<Decision> filesystem_decision(const Plan& plan, const CallPlan& call, const std::uint64_t args[6],
+                                            CallMemory* memory) {
+  const fs::PathCall* pc = fs::find_path_call(call.name);
+  if (pc == nullptr) return std::nullopt;
+  const auto& f = plan.filesystem;
+  for (int i = 0; i < pc->count; ++i) {
+    const fs::PathArg& a = pc->args[i];
+    int error = EFAULT;
+    const fs::ResolvedPath* p = memory != nullptr ? memory->path(a.path, error) : nullptr;
+    if (p == nullptr) {
+      // The kernel would fail this lookup itself: fail it the same way, not a denial.
+      Decision d = deny(error, kFs);
+      d.log = false;
+      return d;
+    }
+    fs::Access access = fs::access_of(a, args);
+    // An already open descriptor (fstat, fchown via AT_EMPTY_PATH): no path is
+    // looked up. Executing one (fexecve) is still checked.
+    if (p->via_fd && access != fs::Access::Exec) continue;
+    if (!filesystem_allows(f, *p, access)) return deny(f.error, kFs);
+  }
+  return Decision{{Action::Kind::Allow, 0}, false, kFs, nullptr};
+}
+
+std::optional<Decision> network_decision(const Plan& plan, const CallPlan& call, const std::uint64_t args[6],
+                                         CallMemory* memory) {
+  const auto& n = plan.network;
+  if (call.name == "socket") {
+    auto family = static_cast<int>(args[0]);
+    auto type = static_cast<int>(args[1]);
+    for (const auto& p : n.allow)
+      if (p.allows_socket(family, type)) return Decision{{Action::Kind::Allow, 0}, false, kNet, nullptr};
+    return deny(EAFNOSUPPORT, kNet);
+  }
+  int error = EFAULT;
+  const auto* addrs = memory != nullptr ? memory->addresses(error) : nullptr;
+  if (addrs == nullptr) return deny(error, kNet);
+  for (const auto& a : *addrs) {
+    if (a.family == AF_UNSPEC) continue;  // connect(AF_UNSPEC) dissolves an association
+    bool ok = false;
+    for (const auto& p : n.allow) ok = ok || p.matches(a);
+    if (!ok) return deny(n.error, kNet);
+    // Binding a UNIX socket creates a file: a write to the filesystem section.
+    if (call.name == "bind" && a.family == AF_UNIX && !a.unnamed && a.unix_path[0] != '@' && plan.filesystem.present) {
+      int e = EFAULT;
+      const fs::ResolvedPath* p = memory->resolve(a.unix_path, e);
+      if (p == nullptr) return deny(e, kFs);
+      if (!filesystem_allows(plan.filesystem, *p, fs::Access::Write)) return deny(plan.filesystem.error, kFs);
+    }
+  }
+  return Decision{{Action::Kind::Allow, 0}, false, kNet, nullptr};
+}
+
+}  // namespace
+
+Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6], CallMemory* memory) {
   const AbiPlan* ap = plan.abi(abi);
   if (ap == nullptr || !ap->allowed) return {{Action::Kind::Kill, 0}, true, Decision::Source::ForeignAbi, nullptr};
   const CallPlan* call = ap->find(nr);
   if (call == nullptr) return {{Action::Kind::Deny, ENOSYS}, false, Decision::Source::UnknownNumber, nullptr};
   for (const auto& cr : call->rules) {
     bool match = true;
-    for (const auto& t : cr.tests) match = match && t.holds(args[t.index]);
+    for (const auto& t : cr.tests) {
+      if (!match) break;
+      if (t.scalar()) {
+        match = t.holds(args[t.index]);
+        continue;
+      }
+      int error = EFAULT;
+      auto holds = memory_test_holds(t, memory, error);
+      if (!holds) {
+        Decision d = deny(error, Decision::Source::Rule);
+        d.rule = cr.rule;
+        return d;
+      }
+      match = *holds;
+    }
     if (match) {
       const Rule& r = *cr.rule;
       bool log = r.log || r.action.kind == Action::Kind::Deny || r.action.kind == Action::Kind::Kill;
       return {r.action, log, Decision::Source::Rule, &r};
     }
   }
+  if (call->filesystem)
+    if (auto d = filesystem_decision(plan, *call, args, memory)) return *d;
+  if (call->network)
+    if (auto d = network_decision(plan, *call, args, memory)) return *d;
   const Action& d = plan.policy.default_action;
   bool log = d.kind != Action::Kind::Allow;
   return {d, log, Decision::Source::Default, nullptr};
@@ -205,6 +404,8 @@ std::string Decision::reason() const {
     case Source::Default: return "default";
     case Source::UnknownNumber: return "unknown syscall number";
     case Source::ForeignAbi: return "ABI not allowed by the policy";
+    case Source::Filesystem: return "filesystem section";
+    case Source::Network: return "network section";
   }
   return "?";
 }

@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "arch/syscall_table.hpp"
+#include "fs/path_pattern.hpp"
+#include "fs/path_resolver.hpp"
+#include "net/socket_address.hpp"
 #include "sysgate/decision.hpp"
 #include "sysgate/policy.hpp"
 
@@ -25,7 +28,38 @@ struct CompiledTest {
   bool is_signed = false;
   ArgTest::Op op = ArgTest::Op::Eq;
   std::vector<std::uint64_t> values;  // truncated to 32 bits when is32
-  bool holds(std::uint64_t arg) const;
+  std::vector<fs::PathPattern> paths;       // path tests
+  std::vector<net::AddressPattern> addrs;   // socket address tests
+  bool scalar() const { return paths.empty() && addrs.empty(); }
+  bool holds(std::uint64_t arg) const;  // scalar tests only
+};
+
+struct CompiledFilesystem {
+  bool present = false;
+  std::vector<fs::PathPattern> read, write, exec, deny;
+  std::vector<std::pair<unsigned long, unsigned long>> deny_inodes;  // (dev, ino) of existing denied files
+  int error = 0;
+};
+
+struct CompiledNetwork {
+  bool present = false;
+  std::vector<net::AddressPattern> allow;
+  int error = 0;
+};
+
+// What a decision needs from the tracee's memory, read lazily: only a call
+// whose rules or sections look at a path or an address pays for reading it.
+class CallMemory {
+ public:
+  virtual ~CallMemory() = default;
+  // The resolved path of argument `index`; nullptr with `error` set when the
+  // kernel would fail the lookup (EFAULT, ENOENT, ELOOP, EBADF ...).
+  virtual const fs::ResolvedPath* path(int index, int& error) = 0;
+  // A path that is not an argument (a UNIX socket's), resolved against the cwd.
+  virtual const fs::ResolvedPath* resolve(const std::string& path, int& error) = 0;
+  // Every destination address the call names (empty: none, e.g. sendto on a
+  // connected socket); nullptr with `error` set when unreadable.
+  virtual const std::vector<net::SocketAddress>* addresses(int& error) = 0;
 };
 
 struct CompiledRule {
@@ -47,6 +81,8 @@ struct CallPlan {
   std::vector<CompiledRule> rules;  // candidates in order; rules after an unconditional one are dropped
   KernelVerdict kernel = KernelVerdict::Trace;
   int kernel_errno = 0;
+  bool filesystem = false;  // reaches the filesystem section
+  bool network = false;     // reaches the network section
 };
 
 struct AbiPlan {
@@ -71,6 +107,8 @@ struct Plan {
   Engine engine = Engine::Seccomp;
   std::vector<Rule> builtin_rules;  // sysgate's own, decided before the policy's
   std::vector<AbiPlan> abis;        // every ABI the host can run, allowed or not
+  CompiledFilesystem filesystem;
+  CompiledNetwork network;
   const AbiPlan* abi(Abi a) const;
 };
 
@@ -81,6 +119,7 @@ constexpr std::uint16_t kTraceTag = 0x5347;
 Plan compile(Policy policy, Engine engine);
 
 // The decision for one call, as the filter plus the supervisor make it.
-Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6]);
+// `memory` may be null when the call needs nothing from memory.
+Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6], CallMemory* memory = nullptr);
 
 }  // namespace sysgate::compile

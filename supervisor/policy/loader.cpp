@@ -23,6 +23,7 @@
 #include "policy/suggest.hpp"
 #include "policy/units.hpp"
 #include "policy/vars.hpp"
+#include "net/socket_address.hpp"
 
 namespace sysgate::policy {
 namespace {
@@ -31,7 +32,6 @@ namespace fs = std::filesystem;
 
 // Keys that later stages will give a meaning to; until then they are refused,
 // never ignored.
-const std::set<std::string, std::less<>> kNotYet = {"filesystem", "network"};
 const std::vector<std::string_view> kLimitKeys = {"cpu_time", "wall_time", "memory", "processes",
                                                   "output", "file_size", "open_files", "stack"};
 const std::vector<std::string_view> kTopKeys = {"version", "name", "include", "vars", "abi",
@@ -54,6 +54,8 @@ struct FilePolicy {
   std::vector<std::pair<std::string, SourceLocation>> includes;
   std::map<std::string, std::string> vars;
   Limits limits;
+  FilesystemSection filesystem;
+  NetworkSection network;
 };
 
 class FileParser {
@@ -81,6 +83,7 @@ class FileParser {
     check_keys(root, kTopKeys, "policy");
     // vars first: other values may use them.
     if (auto v = root["vars"]) parse_vars(v, out);
+    vars_ = &out.vars;
     if (auto v = root["version"]) {
       auto n = integer(v);
       if (n && *n != 1)
@@ -107,9 +110,8 @@ class FileParser {
         for (const auto& r : v) parse_rule(r, out);
       }
     }
-    for (const auto& key : kNotYet)
-      if (auto v = root[key])
-        error(v.Mark(), "'" + key + "' is not supported yet by this sysgate (the policy would be weaker than written)");
+    if (auto v = root["filesystem"]) parse_filesystem(v, out.filesystem);
+    if (auto v = root["network"]) parse_network(v, out.network);
     return out;
   }
 
@@ -419,7 +421,7 @@ class FileParser {
     if (arg.size() == 4 && arg.compare(0, 3, "arg") == 0 && arg[3] >= '0' && arg[3] <= '5') position = arg[3] - '0';
     // The argument must exist, with one meaning, in every call the rule names.
     std::optional<arch::ArgKind> kind;
-    bool pointer = false;
+    int paths = 0, addrs = 0, others = 0, pointers = 0;
     for (const auto* spec : calls) {
       auto r = arch::resolve_arg(spec, arg, position);
       if (!r) {
@@ -434,25 +436,33 @@ class FileParser {
         return;
       }
       kind = r->kind;
-      pointer = pointer || r->kind == arch::ArgKind::Path || r->kind == arch::ArgKind::SockAddr ||
-                r->kind == arch::ArgKind::String;
+      if (r->kind == arch::ArgKind::Path) ++paths;
+      else if (r->kind == arch::ArgKind::SockAddr) ++addrs;
+      else if (r->kind == arch::ArgKind::String) ++pointers;
+      else ++others;
     }
     if (!tests.IsMap()) {
       error(tests.Mark(), "an argument test is a mapping such as {eq: 1} or {any: [O_CREAT]}");
+      return;
+    }
+    if ((paths > 0) + (addrs > 0) + (others + pointers > 0) > 1) {
+      error(key.Mark(), "'" + arg + "' is a path in some of the rule's calls and not in others; split the rule");
+      return;
+    }
+    if (pointers > 0) {
+      error(key.Mark(), "'" + arg + "' is a string in the program's memory; only paths and socket addresses can be tested");
+      return;
+    }
+    if (paths > 0 || addrs > 0) {
+      parse_memory_test(key, tests, rule, position, paths > 0);
       return;
     }
     check_keys(tests, kOps, "argument test");
     for (auto it = tests.begin(); it != tests.end(); ++it) {
       const std::string op_name = it->first.Scalar();
       const YAML::Node& val = it->second;
-      if (op_name == "prefix" || op_name == "glob" ||
-          (pointer && op_name == "eq" && val.IsScalar() && val.Tag() == "!")) {
-        error(it->first.Mark(), "path and socket tests ('" + op_name + "' on '" + arg +
-                                    "') are not supported yet by this sysgate");
-        continue;
-      }
-      if (pointer) {
-        error(it->first.Mark(), "'" + arg + "' points into the program's memory; scalar tests on it are not meaningful");
+      if (op_name == "prefix" || op_name == "glob") {
+        error(it->first.Mark(), "'" + op_name + "' tests paths; '" + arg + "' is not a path");
         continue;
       }
       ArgTest t;
@@ -510,6 +520,105 @@ class FileParser {
       }
       if (ok) rule.args.push_back(std::move(t));
     }
+  }
+
+  std::string absolute_pattern(const YAML::Node& n) {
+    std::string v = expand(n, *vars_);
+    if (v.empty() || v[0] != '/') error(n.Mark(), "path patterns must be absolute (after expansion): '" + v + "'");
+    return v;
+  }
+
+  // Tests on a path (eq, prefix, glob) or a socket address (eq, in, not_in).
+  void parse_memory_test(const YAML::Node& key, const YAML::Node& tests, Rule& rule, int position, bool is_path) {
+    static const std::vector<std::string_view> path_ops = {"eq", "prefix", "glob"};
+    static const std::vector<std::string_view> addr_ops = {"eq", "in", "not_in"};
+    check_keys(tests, is_path ? path_ops : addr_ops, is_path ? "path test" : "socket address test");
+    for (auto it = tests.begin(); it != tests.end(); ++it) {
+      const std::string op = it->first.Scalar();
+      ArgTest t;
+      t.arg = key.Scalar();
+      t.position = position;
+      t.where = where(it->first.Mark());
+      auto one = [&](const YAML::Node& n) {
+        if (!scalar(n, op)) return;
+        if (is_path) {
+          t.texts.push_back(absolute_pattern(n));
+          return;
+        }
+        std::string v = expand(n, *vars_);
+        try {
+          net::AddressPattern check(v);
+          t.texts.push_back(v);
+        } catch (const std::invalid_argument& e) {
+          error(n.Mark(), e.what());
+        }
+      };
+      if (is_path) {
+        t.op = op == "eq" ? ArgTest::Op::PathEq : op == "prefix" ? ArgTest::Op::PathPrefix : ArgTest::Op::PathGlob;
+      } else {
+        t.op = op == "not_in" ? ArgTest::Op::AddrNotIn : ArgTest::Op::AddrIn;
+      }
+      if (it->second.IsSequence() && (op == "glob" || op == "prefix" || op == "in" || op == "not_in")) {
+        for (const auto& n : it->second) one(n);
+      } else {
+        one(it->second);
+      }
+      if (!t.texts.empty()) rule.args.push_back(std::move(t));
+    }
+  }
+
+  std::vector<std::string> pattern_list(const YAML::Node& v, const char* what, bool paths) {
+    std::vector<std::string> out;
+    if (!v.IsSequence()) {
+      error(v.Mark(), std::string("'") + what + "' must be a list");
+      return out;
+    }
+    for (const auto& n : v) {
+      if (!scalar(n, what)) continue;
+      if (paths) {
+        out.push_back(absolute_pattern(n));
+        continue;
+      }
+      std::string s = expand(n, *vars_);
+      try {
+        net::AddressPattern check(s);
+        out.push_back(s);
+      } catch (const std::invalid_argument& e) {
+        error(n.Mark(), e.what());
+      }
+    }
+    return out;
+  }
+
+  void parse_filesystem(const YAML::Node& v, FilesystemSection& fs) {
+    static const std::vector<std::string_view> keys = {"read", "write", "exec", "deny", "errno"};
+    if (!v.IsMap()) {
+      error(v.Mark(), "'filesystem' must be a mapping with read, write, exec, deny, errno");
+      return;
+    }
+    check_keys(v, keys, "filesystem");
+    fs.present = true;
+    fs.where = where(v.Mark());
+    if (auto n = v["read"]) fs.read = pattern_list(n, "read", true);
+    if (auto n = v["write"]) fs.write = pattern_list(n, "write", true);
+    if (auto n = v["exec"]) fs.exec = pattern_list(n, "exec", true);
+    if (auto n = v["deny"]) fs.deny = pattern_list(n, "deny", true);
+    if (auto n = v["errno"])
+      if (auto e = parse_errno(n)) fs.error = *e;
+  }
+
+  void parse_network(const YAML::Node& v, NetworkSection& net) {
+    static const std::vector<std::string_view> keys = {"allow", "errno"};
+    if (!v.IsMap()) {
+      error(v.Mark(), "'network' must be a mapping with allow, errno");
+      return;
+    }
+    check_keys(v, keys, "network");
+    net.present = true;
+    net.where = where(v.Mark());
+    if (auto n = v["allow"]) net.allow = pattern_list(n, "allow", false);
+    if (auto n = v["errno"])
+      if (auto e = parse_errno(n)) net.error = *e;
   }
 
   void parse_rule(const YAML::Node& r, FilePolicy& out) {
@@ -572,6 +681,7 @@ class FileParser {
   std::string file_;
   const LoadOptions& options_;
   std::vector<Diagnostic>& errors_;
+  const std::map<std::string, std::string>* vars_ = nullptr;
 };
 
 struct Source {
@@ -586,6 +696,33 @@ std::optional<Source> read_source(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return Source{path, ss.str(), fs::path(path).parent_path()};
+}
+
+void append(std::vector<std::string>& to, const std::vector<std::string>& from) {
+  for (const auto& s : from)
+    if (std::find(to.begin(), to.end(), s) == to.end()) to.push_back(s);
+}
+
+// Lists are unioned; the including file's errno wins.
+void merge_filesystem(FilesystemSection& mine, const FilesystemSection& sub) {
+  if (!sub.present) return;
+  if (!mine.present) {
+    mine = sub;
+    return;
+  }
+  append(mine.read, sub.read);
+  append(mine.write, sub.write);
+  append(mine.exec, sub.exec);
+  append(mine.deny, sub.deny);
+}
+
+void merge_network(NetworkSection& mine, const NetworkSection& sub) {
+  if (!sub.present) return;
+  if (!mine.present) {
+    mine = sub;
+    return;
+  }
+  append(mine.allow, sub.allow);
 }
 
 class Merger {
@@ -620,6 +757,8 @@ class Merger {
       }
       for (auto& r : sub.rules) fp.rules.push_back(std::move(r));
       fp.limits.merge_smaller(sub.limits);
+      merge_filesystem(fp.filesystem, sub.filesystem);
+      merge_network(fp.network, sub.network);
     }
     stack.pop_back();
     return fp;
@@ -660,6 +799,8 @@ Policy finish(const Source& src, const LoadOptions& options) {
   }
   p.rules = std::move(fp.rules);
   p.limits = fp.limits;
+  p.filesystem = std::move(fp.filesystem);
+  p.network = std::move(fp.network);
   p.sources = std::move(sources);
   return p;
 }

@@ -47,6 +47,11 @@ const char* to_string(ArgTest::Op op) {
     case ArgTest::Op::Any: return "any";
     case ArgTest::Op::None: return "none";
     case ArgTest::Op::AccMode: return "accmode";
+    case ArgTest::Op::PathEq: return "eq";
+    case ArgTest::Op::PathPrefix: return "prefix";
+    case ArgTest::Op::PathGlob: return "glob";
+    case ArgTest::Op::AddrIn: return "in";
+    case ArgTest::Op::AddrNotIn: return "not_in";
   }
   return "?";
 }

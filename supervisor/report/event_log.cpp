@@ -101,7 +101,9 @@ std::string EventLog::format_call(const CallEvent& e) {
     if (i > 0) s += ", ";
     s += arg_name(e, i) + "=" + arg_text(e, i);
   }
-  return s + ")";
+  s += ")";
+  for (const auto& [k, v] : e.resolved) s += " " + k + "=" + v;
+  return s;
 }
 
 std::string EventLog::format_line(const CallEvent& e) {
@@ -119,6 +121,7 @@ nlohmann::ordered_json EventLog::to_json(const CallEvent& e) {
   nlohmann::ordered_json args = nlohmann::ordered_json::object();
   for (int i = 0; i < arg_count(e); ++i) args[arg_name(e, i)] = arg_text(e, i);
   j["args"] = args;
+  j["resolved"] = e.resolved;
   j["action"] = to_string(e.decision.action.kind);
   if (e.decision.action.kind == Action::Kind::Deny)
     j["errno"] = {{"number", e.decision.action.error}, {"name", arch::errno_name(e.decision.action.error)}};

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct CallEvent {
   const arch::SyscallSpec* spec = nullptr;
   std::uint64_t args[6] = {};
   Decision decision;
+  std::map<std::string, std::string> resolved;  // paths and addresses read from memory
 };
 
 class EventLog {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "arch/abi.hpp"
+#include "trace/call_memory.hpp"
 #include "trace/launcher.hpp"
 
 namespace sysgate::trace {
@@ -218,14 +219,31 @@ void Monitor::check_limits() {
   }
 }
 
+// Whether deciding this call may look at paths or addresses.
+bool Monitor::needs_memory(Abi abi, long nr) const {
+  const compile::AbiPlan* ap = plan_.abi(abi);
+  const compile::CallPlan* c = ap != nullptr ? ap->find(nr) : nullptr;
+  if (c == nullptr) return false;
+  if (c->filesystem || c->network) return true;
+  for (const auto& r : c->rules)
+    for (const auto& t : r.tests)
+      if (!t.scalar()) return true;
+  return false;
+}
+
 void Monitor::decide(const SyscallView& call) {
   Decision d;
   if (!call.abi) {
     d = {{Action::Kind::Kill, 0}, true, Decision::Source::ForeignAbi, nullptr};
   } else {
-    d = compile::decide(plan_, *call.abi, call.nr, call.args);
+    d = compile::decide(plan_, *call.abi, call.nr, call.args, nullptr);
   }
   Thread& t = thread(call.tid);
+  std::optional<TraceeCallMemory> memory;
+  if (call.abi && needs_memory(*call.abi, call.nr)) {
+    memory.emplace(t.tgid, call.tid, *call.abi, arch::syscall_name(*call.abi, call.nr), call.args);
+    d = compile::decide(plan_, *call.abi, call.nr, call.args, &*memory);
+  }
   report::CallEvent ev;
   if (d.log || d.action.kind == Action::Kind::Kill) {
     ev.pid = t.tgid;
@@ -242,6 +260,7 @@ void Monitor::decide(const SyscallView& call) {
     ev.spec = ev.name.empty() ? nullptr : arch::find_syscall(ev.name);
     for (int i = 0; i < 6; ++i) ev.args[i] = call.args[i];
     ev.decision = d;
+    if (memory) ev.resolved = memory->seen();
     log_.record(ev);
   }
   switch (d.action.kind) {

@@ -40,6 +40,7 @@ class Monitor {
 
   void on_syscall(pid_t tid);
   void decide(const SyscallView& call);
+  bool needs_memory(Abi abi, long nr) const;
   void resume(pid_t tid, int signal = 0);
   Thread& thread(pid_t tid);
   void kill_everything();

@@ -1,0 +1,114 @@
+#include "fs/path_pattern.hpp"
+
+namespace sysgate::fs {
+namespace {
+
+// `*` matches any run of characters within one component.
+bool component_match(std::string_view pat, std::string_view s) {
+  std::size_t p = 0, i = 0, star = std::string_view::npos, mark = 0;
+  while (i < s.size()) {
+    if (p < pat.size() && pat[p] == '*') {
+      star = p++;
+      mark = i;
+    } else if (p < pat.size() && pat[p] == s[i]) {
+      ++p;
+      ++i;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      i = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pat.size() && pat[p] == '*') ++p;
+  return p == pat.size();
+}
+
+bool glob_match(const std::vector<std::string>& pat, std::size_t pi, const std::vector<std::string>& path, std::size_t si) {
+  if (pi == pat.size()) return si == path.size();
+  if (pat[pi] == "**") {
+    for (std::size_t k = si; k <= path.size(); ++k)
+      if (glob_match(pat, pi + 1, path, k)) return true;
+    return false;
+  }
+  if (si == path.size()) return false;
+  return component_match(pat[pi], path[si]) && glob_match(pat, pi + 1, path, si + 1);
+}
+
+// Can some extension of path[si..] be matched by pat[pi..]? (path is a prefix)
+bool glob_prefix(const std::vector<std::string>& pat, std::size_t pi, const std::vector<std::string>& path, std::size_t si) {
+  if (si == path.size()) return true;
+  if (pi == pat.size()) return false;
+  if (pat[pi] == "**") return true;
+  return component_match(pat[pi], path[si]) && glob_prefix(pat, pi + 1, path, si + 1);
+}
+
+}  // namespace
+
+std::vector<std::string> components(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    std::size_t j = i;
+    while (j < path.size() && path[j] != '/') ++j;
+    if (j > i) out.emplace_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+std::string normalize(std::string_view p) {
+  std::vector<std::string> out;
+  for (auto& c : components(p)) {
+    if (c == ".") continue;
+    if (c == "..") {
+      if (!out.empty()) out.pop_back();
+      continue;
+    }
+    out.push_back(std::move(c));
+  }
+  std::string s;
+  for (const auto& c : out) s += "/" + c;
+  return s.empty() ? "/" : s;
+}
+
+PathPattern::PathPattern(Kind kind, std::string text) : kind_(kind), text_(std::move(text)) {
+  if (kind_ != Kind::Glob) text_ = normalize(text_);
+  parts_ = components(text_);
+}
+
+bool PathPattern::matches(std::string_view path) const {
+  auto p = components(path);
+  switch (kind_) {
+    case Kind::Eq: return p == parts_;
+    case Kind::Prefix:
+      if (p.size() < parts_.size()) return false;
+      for (std::size_t i = 0; i < parts_.size(); ++i)
+        if (p[i] != parts_[i]) return false;
+      return true;
+    case Kind::Glob: return glob_match(parts_, 0, p, 0);
+  }
+  return false;
+}
+
+bool PathPattern::has_below(std::string_view path) const {
+  auto p = components(path);
+  if (kind_ == Kind::Glob) return glob_prefix(parts_, 0, p, 0);
+  if (p.size() > parts_.size()) return false;
+  for (std::size_t i = 0; i < p.size(); ++i)
+    if (p[i] != parts_[i]) return false;
+  return true;
+}
+
+std::string PathPattern::literal_base() const {
+  std::string s;
+  for (std::size_t i = 0; i < parts_.size(); ++i) {
+    const auto& c = parts_[i];
+    if (kind_ == Kind::Glob && c.find('*') != std::string::npos) break;
+    s += "/" + c;
+  }
+  return s.empty() ? "/" : s;
+}
+
+}  // namespace sysgate::fs

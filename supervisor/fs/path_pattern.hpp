@@ -1,0 +1,38 @@
+// Path patterns of policies, matched against absolute normalised paths:
+// `eq` (the same path), `prefix` (per component: /usr is a prefix of /usr/lib,
+// not of /usrx) and `glob` (`*` within one component, `**` zero or more
+// components, so /usr/** matches /usr itself).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sysgate::fs {
+
+class PathPattern {
+ public:
+  enum class Kind { Eq, Prefix, Glob };
+  PathPattern(Kind kind, std::string text);
+
+  bool matches(std::string_view path) const;
+  // True when `path` is a directory on the way to something this pattern can
+  // match (so stat-ing it reveals nothing the policy hides).
+  bool has_below(std::string_view path) const;
+  // The longest directory every match lies under (for the Landlock backstop).
+  std::string literal_base() const;
+
+  Kind kind() const { return kind_; }
+  const std::string& text() const { return text_; }
+
+ private:
+  Kind kind_;
+  std::string text_;
+  std::vector<std::string> parts_;  // components of text_
+};
+
+// "/a//b/./c/.." -> "/a/b"; lexical only (symlinks are the resolver's job).
+std::string normalize(std::string_view absolute_path);
+std::vector<std::string> components(std::string_view path);
+
+}  // namespace sysgate::fs

@@ -1,0 +1,105 @@
+#include "fs/path_resolver.hpp"
+
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <deque>
+#include <vector>
+
+#include "fs/path_pattern.hpp"
+
+namespace sysgate::fs {
+namespace {
+
+constexpr int kMaxLinks = 40;  // the kernel's MAXSYMLINKS
+
+std::optional<std::string> read_link(const std::string& p) {
+  char buf[PATH_MAX];
+  ssize_t n = readlink(p.c_str(), buf, sizeof buf);
+  if (n < 0) return std::nullopt;
+  return std::string(buf, static_cast<std::size_t>(n));
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string s;
+  for (const auto& c : parts) s += "/" + c;
+  return s.empty() ? "/" : s;
+}
+
+// A magic link's target that is no file system path: "pipe:[12]",
+// "anon_inode:[eventfd]", "/memfd:x (deleted)", "/tmp/f (deleted)".
+bool not_a_path(const std::string& target) {
+  if (target.empty() || target[0] != '/') return true;
+  static const std::string deleted = " (deleted)";
+  return target.size() > deleted.size() && target.compare(target.size() - deleted.size(), deleted.size(), deleted) == 0;
+}
+
+}  // namespace
+
+std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const std::string& path, bool follow_last,
+                                         bool empty_path_ok) {
+  const std::string proc = "/proc/" + std::to_string(tid);
+  const std::string root = proc + "/root";
+  std::vector<std::string> cur;
+  if (path.empty() || path[0] != '/') {
+    if (path.empty() && !empty_path_ok) return std::nullopt;  // ENOENT
+    auto base = read_link(dirfd == kCwd ? proc + "/cwd" : proc + "/fd/" + std::to_string(dirfd));
+    if (!base) return std::nullopt;  // EBADF
+    if (path.empty()) return ResolvedPath{not_a_path(*base) ? *base : normalize(*base), true, !not_a_path(*base), true};
+    if (not_a_path(*base)) return ResolvedPath{*base, true, false};
+    cur = components(*base);
+  }
+  std::deque<std::string> todo;
+  for (auto& c : components(path)) todo.push_back(std::move(c));
+  // "dir/" must be a directory: the kernel follows a trailing symlink then.
+  if (!path.empty() && path.back() == '/') follow_last = true;
+  int links = 0;
+  bool exists = true;
+  while (!todo.empty()) {
+    std::string c = std::move(todo.front());
+    todo.pop_front();
+    if (c == ".") continue;
+    if (c == "..") {
+      if (!cur.empty()) cur.pop_back();
+      continue;
+    }
+    cur.push_back(std::move(c));
+    // /proc/self and /proc/thread-self mean the caller, not the supervisor.
+    if (cur.size() == 2 && cur[0] == "proc" && cur[1] == "self") {
+      cur[1] = std::to_string(tgid);
+      continue;
+    }
+    if (cur.size() == 2 && cur[0] == "proc" && cur[1] == "thread-self") {
+      cur[1] = std::to_string(tgid);
+      cur.push_back("task");
+      cur.push_back(std::to_string(tid));
+      continue;
+    }
+    bool last = todo.empty();
+    struct stat st{};
+    if (lstat((root + join(cur)).c_str(), &st) != 0) {
+      if (last) {
+        exists = false;
+        break;
+      }
+      return std::nullopt;  // ENOENT or ENOTDIR on the way: the kernel fails it
+    }
+    if (!S_ISLNK(st.st_mode) || (last && !follow_last)) continue;
+    if (++links > kMaxLinks) return std::nullopt;  // ELOOP
+    auto target = read_link(root + join(cur));
+    if (!target) return std::nullopt;
+    bool magic = cur.size() >= 3 && cur[0] == "proc";
+    if (magic && not_a_path(*target)) {
+      if (!last) return std::nullopt;
+      return ResolvedPath{*target, true, false};
+    }
+    cur.pop_back();
+    if (!target->empty() && (*target)[0] == '/') cur.clear();
+    auto parts = components(*target);
+    for (auto it = parts.rbegin(); it != parts.rend(); ++it) todo.push_front(*it);
+  }
+  return ResolvedPath{join(cur), exists, true};
+}
+
+}  // namespace sysgate::fs

@@ -1,0 +1,29 @@
+// Resolves a path argument the way the kernel will for that call: relative to
+// the dirfd or the calling thread's cwd, inside the thread's root and mount
+// namespace (through /proc/TID/root), `.`/`..`/`//` handled, symlinks followed
+// except a last component the call does not follow, /proc/self and
+// /proc/thread-self meaning the caller, /proc/PID/fd/N and cwd/root magic links
+// taken to what they point at.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+
+namespace sysgate::fs {
+
+struct ResolvedPath {
+  std::string path;     // absolute, normalised, in the tracee's view
+  bool exists = false;  // the last component exists (a missing one is resolved parent + name)
+  bool is_file = true;  // false: not a file system object (pipe:[..], anon_inode:, deleted file)
+  bool via_fd = false;  // an empty path with AT_EMPTY_PATH: the call acts on an open descriptor
+};
+
+constexpr int kCwd = -100;  // AT_FDCWD
+
+// nullopt when the kernel itself would fail the lookup (bad dirfd, ELOOP, ...).
+std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const std::string& path, bool follow_last,
+                                         bool empty_path_ok);
+
+}  // namespace sysgate::fs

@@ -1,0 +1,139 @@
+#include "trace/call_memory.hpp"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "arch/syscall_table.hpp"
+#include "fs/access_table.hpp"
+#include "trace/tracee_memory.hpp"
+
+namespace sysgate::trace {
+namespace {
+
+constexpr std::uint64_t kMaxAddrLen = sizeof(sockaddr_storage);
+constexpr std::uint64_t kMaxMessages = 1024;  // UIO_MAXIOV: sendmmsg's own cap
+
+std::uint64_t word(const std::string& bytes, std::size_t offset, bool word64) {
+  std::uint64_t v = 0;
+  std::memcpy(&v, bytes.data() + offset, word64 ? 8 : 4);
+  return v;
+}
+
+}  // namespace
+
+TraceeCallMemory::TraceeCallMemory(pid_t tgid, pid_t tid, Abi abi, std::string call, const std::uint64_t args[6])
+    : tgid_(tgid), tid_(tid), abi_(abi), call_(std::move(call)) {
+  for (int i = 0; i < 6; ++i) args_[i] = args[i];
+}
+
+const fs::ResolvedPath* TraceeCallMemory::path(int index, int& error) {
+  auto it = paths_.find(index);
+  if (it == paths_.end()) {
+    fs::PathArg how;
+    how.path = static_cast<std::int8_t>(index);
+    if (const fs::PathCall* pc = fs::find_path_call(call_))
+      for (int i = 0; i < pc->count; ++i)
+        if (pc->args[i].path == index) how = pc->args[i];
+    std::optional<fs::ResolvedPath> resolved;
+    int err = 0;
+    auto text = read_string(tid_, args_[index]);
+    if (!text) {
+      err = args_[index] == 0 ? EFAULT : (errno == ENAMETOOLONG ? ENAMETOOLONG : EFAULT);
+    } else {
+      int dirfd = how.dirfd >= 0 ? static_cast<std::int32_t>(args_[how.dirfd]) : fs::kCwd;
+      bool empty_ok = how.empty_path_ok && how.flags >= 0 && (args_[how.flags] & 0x1000 /* AT_EMPTY_PATH */) != 0;
+      resolved = fs::resolve_path(tgid_, tid_, dirfd, *text, fs::follows_last(how, args_), empty_ok);
+      if (!resolved) err = text->empty() ? ENOENT : (dirfd != fs::kCwd && (*text)[0] != '/' ? EBADF : ENOENT);
+    }
+    it = paths_.emplace(index, std::make_pair(resolved, err)).first;
+  }
+  error = it->second.second;
+  return it->second.first ? &*it->second.first : nullptr;
+}
+
+const fs::ResolvedPath* TraceeCallMemory::resolve(const std::string& path, int& error) {
+  auto it = extra_paths_.find(path);
+  if (it == extra_paths_.end()) {
+    auto r = fs::resolve_path(tgid_, tid_, fs::kCwd, path, false, false);
+    it = extra_paths_.emplace(path, std::make_pair(r, r ? 0 : ENOENT)).first;
+  }
+  error = it->second.second;
+  return it->second.first ? &*it->second.first : nullptr;
+}
+
+std::optional<net::SocketAddress> TraceeCallMemory::read_address(std::uint64_t ptr, std::uint64_t len, int& error) {
+  if (len > kMaxAddrLen || len < sizeof(sa_family_t)) {
+    error = EINVAL;
+    return std::nullopt;
+  }
+  auto bytes = read_bytes(tid_, ptr, static_cast<std::size_t>(len));
+  if (!bytes) {
+    error = EFAULT;
+    return std::nullopt;
+  }
+  auto a = net::decode(*bytes);
+  if (!a) error = EINVAL;
+  return a;
+}
+
+const std::vector<net::SocketAddress>* TraceeCallMemory::addresses(int& error) {
+  if (!addresses_) {
+    std::vector<net::SocketAddress> out;
+    int err = 0;
+    bool ok = true;
+    auto add = [&](std::uint64_t ptr, std::uint64_t len) {
+      if (ptr == 0) return;  // no destination: a connected socket
+      auto a = read_address(ptr, len & 0xffffffffu, err);
+      if (!a) ok = false;
+      else out.push_back(*a);
+    };
+    bool word64 = abi_ == Abi::X86_64;
+    // struct msghdr: msg_name, msg_namelen first; 56 bytes (28 on 32-bit ABIs).
+    std::size_t hdr = word64 ? 56 : 28;
+    if (call_ == "connect" || call_ == "bind") {
+      if (args_[1] == 0) {
+        ok = false;
+        err = EFAULT;
+      } else {
+        add(args_[1], args_[2]);
+      }
+    } else if (call_ == "sendto") {
+      add(args_[4], args_[5]);
+    } else if (call_ == "sendmsg" || call_ == "sendmmsg") {
+      std::uint64_t count = call_ == "sendmsg" ? 1 : std::min<std::uint64_t>(args_[2] & 0xffffffffu, kMaxMessages);
+      std::size_t stride = call_ == "sendmsg" ? hdr : hdr + (word64 ? 8 : 4);  // struct mmsghdr
+      auto bytes = read_bytes(tid_, args_[1], static_cast<std::size_t>(count * stride));
+      if (!bytes) {
+        ok = false;
+        err = EFAULT;
+      } else {
+        for (std::uint64_t i = 0; i < count && ok; ++i) {
+          std::size_t base = static_cast<std::size_t>(i * stride);
+          add(word(*bytes, base, word64), word(*bytes, base + (word64 ? 8 : 4), false));
+        }
+      }
+    }
+    addresses_ = std::make_pair(ok ? std::optional(out) : std::nullopt, err);
+  }
+  error = addresses_->second;
+  return addresses_->first ? &*addresses_->first : nullptr;
+}
+
+std::map<std::string, std::string> TraceeCallMemory::seen() const {
+  std::map<std::string, std::string> out;
+  const arch::SyscallSpec* spec = arch::find_syscall(call_);
+  for (const auto& [index, value] : paths_) {
+    std::string name = spec != nullptr && index < spec->nargs ? std::string(spec->args[index].name) : "arg" + std::to_string(index);
+    out[name] = value.first ? value.first->path : "(unresolved: " + std::string(strerrorname_np(value.second) ? strerrorname_np(value.second) : "?") + ")";
+  }
+  if (addresses_ && addresses_->first) {
+    std::string s;
+    for (const auto& a : *addresses_->first) s += (s.empty() ? "" : " ") + a.str();
+    if (!s.empty()) out["address"] = s;
+  }
+  return out;
+}
+
+}  // namespace sysgate::trace
