@@ -1,0 +1,30 @@
+#!/bin/bash
+# Printing 100 MiB under --output 1MiB: OUTPUT_LIMIT, exit 137, and the
+# --stdout file holds exactly the first 1 MiB.
+source "$(dirname "$0")/grading_lib.sh"
+require_cgroups_in_cgroup_mode
+cd "$TMP"
+cp "$BIN/sgg_flood" "$TMP/sgg_flood"
+sg --policy "$POL/grade-c.yaml" --output 1MiB --stdout out.txt --wall-time 30s -- "$TMP/sgg_flood"
+expect_rc 137
+expect_well_formed
+expect_verdict OUTPUT_LIMIT
+size=$(stat -c %s "$TMP/out.txt" 2>/dev/null || echo missing)
+expect "--stdout file is exactly 1 MiB (is $size)" [ "$size" = 1048576 ]
+expect "--stdout file holds only the program's bytes" [ -z "$(tr -d x <"$TMP/out.txt" | head -c 100)" ]
+expect_report 'r["limits"]["output"]["value"] == 1048576'
+expect_mechanism output
+expect_report '1048576 < r["output_bytes"] < 100 * 1048576'
+expect_no_process "$TMP/sgg_flood"
+
+# stderr counts too: the same program writing to stderr, under the built-in
+# default policy (the shell is dynamically linked).
+sg --output 1MiB --stdout out2.txt --stderr err2.txt -- /bin/sh -c "exec $TMP/sgg_flood 1>&2"
+expect_rc 137
+expect_verdict OUTPUT_LIMIT
+size=$(stat -c %s "$TMP/err2.txt" 2>/dev/null || echo missing)
+expect "--stderr file is exactly 1 MiB (is $size)" [ "$size" = 1048576 ]
+size=$(stat -c %s "$TMP/out2.txt" 2>/dev/null || echo missing)
+expect "--stdout file is empty (is $size)" [ "$size" = 0 ]
+expect_no_process "$TMP/sgg_flood"
+finish

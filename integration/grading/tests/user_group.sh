@@ -1,0 +1,36 @@
+#!/bin/bash
+# --user 65534 --group 65534 (as root): the program runs as that user and
+# group with no supplementary groups.
+source "$(dirname "$0")/grading_lib.sh"
+if [ "$(id -u)" != 0 ]; then
+  log "SKIP: --user needs root"
+  exit 77
+fi
+cd "$TMP"
+sg --user 65534 --group 65534 -- id -u
+expect_rc 0
+expect_verdict OK
+expect "id -u prints 65534 (got '$(cat "$TMP/stdout")')" [ "$(cat "$TMP/stdout")" = 65534 ]
+
+sg --user 65534 --group 65534 -- id -g
+expect "id -g prints 65534 (got '$(cat "$TMP/stdout")')" [ "$(cat "$TMP/stdout")" = 65534 ]
+
+sg --user 65534 --group 65534 -- id -G
+expect "id -G prints only 65534 (got '$(cat "$TMP/stdout")')" [ "$(cat "$TMP/stdout")" = 65534 ]
+
+# By name, as the nobody account has.
+name=$(getent passwd 65534 | cut -d: -f1)
+if [ -n "$name" ]; then
+  sg --user "$name" -- id -u
+  expect "--user $name: id -u prints 65534" [ "$(cat "$TMP/stdout")" = 65534 ]
+fi
+
+# The program cannot read what root can.
+sg --user 65534 --group 65534 -- cat /etc/shadow
+expect_verdict NONZERO_EXIT
+expect "the unprivileged program cannot read /etc/shadow" [ ! -s "$TMP/stdout" ]
+
+sg --user no-such-user-sysgate -- id -u
+expect_rc 125
+expect "the error names --user" grep -q -- "--user" "$TMP/stderr"
+finish
