@@ -6,6 +6,7 @@
 #include "arch/abi.hpp"
 #include "arch/constants.hpp"
 #include "compile/bpf_filter.hpp"
+#include "fs/landlock.hpp"
 
 namespace sysgate::cli {
 namespace {
@@ -113,6 +114,35 @@ std::string explain(const compile::Plan& plan, bool with_bpf) {
     for (const auto& [nr, c] : ap.extra) describe_call(out, plan, c);
     out << "  numbers above " << ap.highest_nr << " not named above: kernel: errno ENOSYS (unknown to libseccomp "
         << "2.5.4; name one with {nr: N})\n";
+  }
+  if (p.filesystem.present) {
+    out << "\nfilesystem section (path calls no rule decided; errno " << arch::errno_name(p.filesystem.error) << "):\n";
+    auto list = [&](const char* name, const std::vector<fs::PathPattern>& pats) {
+      out << "  " << name << ":";
+      for (const auto& pat : pats) out << " " << pat.text();
+      out << "\n";
+    };
+    list("read", plan.filesystem.read);
+    list("write", plan.filesystem.write);
+    list("exec", plan.filesystem.exec);
+    list("deny", plan.filesystem.deny);
+    auto ll = fs::plan_landlock(p.filesystem, "");
+    if (ll.abi == 0) {
+      out << "  Landlock backstop: unavailable on this kernel (run needs --allow-weaker=landlock)\n";
+    } else {
+      out << "  Landlock backstop (ABI " << ll.abi << "), kernel-enforced superset:\n";
+      for (const auto& r : ll.rules) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(r.access));
+        out << "    " << r.path << " access " << buf << "\n";
+      }
+      for (const auto& n : ll.notes) out << "    not covered: " << n << "\n";
+    }
+  }
+  if (p.network.present) {
+    out << "\nnetwork section (socket calls no rule decided; errno " << arch::errno_name(p.network.error) << "):\n  allow:";
+    for (const auto& a : p.network.allow) out << " " << a;
+    out << "\n";
   }
   if (!plan.builtin_rules.empty()) {
     out << "\nsysgate built-in rules (before the policy's):\n";

@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cerrno>
 #include <cstring>
@@ -26,6 +27,7 @@
 #include "limits/enforcer.hpp"
 #include "limits/output_relay.hpp"
 #include "policy/units.hpp"
+#include "fs/landlock.hpp"
 #include "report/run_report.hpp"
 
 #ifndef SYSGATE_VERSION
@@ -57,6 +59,7 @@ const char* const kUsage =
     "                   [--file-size SIZE] [--open-files N] [--stack SIZE] [--no-cgroups]\n"
     "                   [--stdin FILE] [--stdout FILE] [--stderr FILE] [--cwd DIR]\n"
     "                   [--clear-env] [--env NAME=VALUE]... [--user USER] [--group GROUP]\n"
+    "                   [--allow-weaker landlock]\n"
     "                   [--] PROGRAM [ARGS...]\n"
     "       sysgate check POLICY...\n"
     "       sysgate explain [--bpf] [--engine seccomp|ptrace] POLICY\n"
@@ -146,6 +149,7 @@ int cmd_explain(const std::vector<std::string>& args) {
 }
 
 bool is_flag(const std::string& opt) { return opt == "--clear-env" || opt == "--no-cgroups"; }
+
 
 // Opens a --stdin/--stdout/--stderr file (relative to the caller's directory).
 int open_stdio(const std::optional<std::string>& path, bool for_input, const char* option) {
@@ -261,7 +265,7 @@ int cmd_run(const std::vector<std::string>& args) {
       "stack", po::value<std::string>())("stdin", po::value<std::string>())("stdout", po::value<std::string>())(
       "stderr", po::value<std::string>())("cwd", po::value<std::string>())("clear-env", "")(
       "env", po::value<std::vector<std::string>>())("user", po::value<std::string>())("group", po::value<std::string>())(
-      "no-cgroups", "");
+      "no-cgroups", "")("allow-weaker", po::value<std::vector<std::string>>());
   auto vm = parse(options, desc, {});
   if (program.empty()) throw UsageError("run: no PROGRAM given");
   auto engine = parse_engine(vm["engine"].as<std::string>());
@@ -333,6 +337,19 @@ int cmd_run(const std::vector<std::string>& args) {
   int out_fd = open_stdio(opt_value<std::string>(vm, "stdout"), false, "--stdout");
   int err_fd = open_stdio(opt_value<std::string>(vm, "stderr"), false, "--stderr");
 
+  // "Never silently weaker": a guarantee this host cannot give is refused
+  // unless the user names it.
+  auto weaker = opt_value<std::vector<std::string>>(vm, "allow-weaker").value_or(std::vector<std::string>{});
+  for (const auto& w : weaker)
+    if (w != "landlock") throw UsageError("--allow-weaker: unknown guarantee '" + w + "' (known: landlock)");
+  if (policy.filesystem.present) {
+    spec.landlock = fs::plan_landlock(policy.filesystem, found.path);
+    if (spec.landlock.abi == 0 && std::find(weaker.begin(), weaker.end(), "landlock") == weaker.end())
+      return fail(Verdict::SetupError,
+                  "this kernel has no Landlock: the filesystem section would be enforced by the supervisor alone, "
+                  "open to races; pass --allow-weaker=landlock to run anyway",
+                  kExitSysgateError, &policy);
+  }
   auto plan = compile::compile(std::move(policy), engine);
   std::vector<sock_filter> filter;
   if (engine == compile::Engine::Seccomp) filter = compile::build_filter(plan);
@@ -374,7 +391,7 @@ int cmd_run(const std::vector<std::string>& args) {
   if (result.verdict == Verdict::Violation) std::cerr << "sysgate: VIOLATION: " << result.violation << "\n";
   say_verdict(result, limits);
   write_report(report_to, report::run_report({result, *log, plan.policy, enforcer.applied(), vm["engine"].as<std::string>(),
-                                              program, {}}));
+                                              program, weaker}));
   return result.exit_status();
 }
 

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <map>
 
 #include "arch/abi.hpp"
 #include "arch/syscall_args.hpp"
@@ -59,6 +60,15 @@ std::vector<Rule> builtin_rules(Engine engine, const Policy& policy) {
   return out;
 }
 
+// Patterns are matched against resolved paths, so their literal prefixes are
+// resolved once, here.
+const std::string& canonical(const std::string& pattern) {
+  static std::map<std::string, std::string> cache;
+  auto it = cache.find(pattern);
+  if (it == cache.end()) it = cache.emplace(pattern, fs::canonical_pattern(pattern)).first;
+  return it->second;
+}
+
 bool selects(const SyscallSelector& sel, long nr, const std::string& name, const arch::SyscallSpec* spec) {
   switch (sel.kind) {
     case SyscallSelector::Kind::Name: return !name.empty() && sel.name == name;
@@ -102,9 +112,9 @@ CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr) {
       ct.is_signed = arch::is_signed(r->kind);
       ct.op = t.op;
       for (const auto& text : t.texts) {
-        if (t.op == ArgTest::Op::PathEq) ct.paths.emplace_back(fs::PathPattern::Kind::Eq, text);
-        if (t.op == ArgTest::Op::PathPrefix) ct.paths.emplace_back(fs::PathPattern::Kind::Prefix, text);
-        if (t.op == ArgTest::Op::PathGlob) ct.paths.emplace_back(fs::PathPattern::Kind::Glob, text);
+        if (t.op == ArgTest::Op::PathEq) ct.paths.emplace_back(fs::PathPattern::Kind::Eq, canonical(text));
+        if (t.op == ArgTest::Op::PathPrefix) ct.paths.emplace_back(fs::PathPattern::Kind::Prefix, canonical(text));
+        if (t.op == ArgTest::Op::PathGlob) ct.paths.emplace_back(fs::PathPattern::Kind::Glob, canonical(text));
         if (t.op == ArgTest::Op::AddrIn || t.op == ArgTest::Op::AddrNotIn) ct.addrs.emplace_back(text);
       }
       for (auto v : t.values) {
@@ -142,7 +152,7 @@ void compile_sections(Plan& plan) {
   const auto& f = plan.policy.filesystem;
   auto globs = [](const std::vector<std::string>& v) {
     std::vector<fs::PathPattern> out;
-    for (const auto& s : v) out.emplace_back(fs::PathPattern::Kind::Glob, s);
+    for (const auto& s : v) out.emplace_back(fs::PathPattern::Kind::Glob, canonical(s));
     return out;
   };
   plan.filesystem.present = f.present;
@@ -156,7 +166,7 @@ void compile_sections(Plan& plan) {
   for (const auto& d : f.deny) {
     if (d.find('*') != std::string::npos) continue;
     struct stat st{};
-    if (stat(d.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) plan.filesystem.deny_inodes.emplace_back(st.st_dev, st.st_ino);
+    if (stat(canonical(d).c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) plan.filesystem.deny_inodes.emplace_back(st.st_dev, st.st_ino);
   }
   plan.network.present = plan.policy.network.present;
   for (const auto& a : plan.policy.network.allow) plan.network.allow.emplace_back(a);

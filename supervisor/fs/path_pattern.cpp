@@ -1,5 +1,10 @@
 #include "fs/path_pattern.hpp"
 
+#include <limits.h>
+#include <stdlib.h>
+
+#include <cstring>
+
 namespace sysgate::fs {
 namespace {
 
@@ -109,6 +114,23 @@ std::string PathPattern::literal_base() const {
     s += "/" + c;
   }
   return s.empty() ? "/" : s;
+}
+
+std::string canonical_pattern(const std::string& pattern) {
+  auto parts = components(pattern);
+  std::size_t literal = 0;
+  while (literal < parts.size() && parts[literal].find('*') == std::string::npos) ++literal;
+  // The longest literal prefix that exists, resolved; the rest kept as written.
+  for (std::size_t n = literal; n > 0; --n) {
+    std::string prefix;
+    for (std::size_t i = 0; i < n; ++i) prefix += "/" + parts[i];
+    char real[PATH_MAX];
+    if (realpath(prefix.c_str(), real) == nullptr) continue;
+    std::string out = std::strcmp(real, "/") == 0 ? "" : real;
+    for (std::size_t i = n; i < parts.size(); ++i) out += "/" + parts[i];
+    return out.empty() ? "/" : out;
+  }
+  return pattern;
 }
 
 }  // namespace sysgate::fs

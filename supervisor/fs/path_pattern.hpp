@@ -31,6 +31,11 @@ class PathPattern {
   std::vector<std::string> parts_;  // components of text_
 };
 
+// The pattern with symlinks in its literal directory prefix resolved, since
+// patterns are matched against resolved paths: "/lib/**" -> "/usr/lib/**"
+// on a merged-/usr system.
+std::string canonical_pattern(const std::string& pattern);
+
 // "/a//b/./c/.." -> "/a/b"; lexical only (symlinks are the resolver's job).
 std::string normalize(std::string_view absolute_path);
 std::vector<std::string> components(std::string_view path);

@@ -85,6 +85,7 @@ Launched launch(const LaunchSpec& spec) {
     sigprocmask(SIG_SETMASK, &none, nullptr);
     drop_capabilities();
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(keep, errno);
+    if (int e = fs::apply_landlock(spec.landlock); e != 0) child_fail(keep, e);
     if (spec.stop_before_exec) syscall(SYS_kill, getpid(), SIGSTOP);
     if (!spec.filter.empty() && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
       child_fail(keep, errno);

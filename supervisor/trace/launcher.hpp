@@ -8,6 +8,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+
+#include "fs/landlock.hpp"
 #include <vector>
 
 namespace sysgate::trace {
@@ -23,6 +25,7 @@ struct LaunchSpec {
   // Runs in the parent after the seize, while the child waits before exec
   // (cgroups, rlimits). May throw: the child is then killed.
   std::function<void(pid_t)> before_start;
+  fs::LandlockPlan landlock;  // abi 0: none
   std::vector<sock_filter> filter;  // empty: no filter (ptrace engine)
   bool stop_before_exec = false;    // raise SIGSTOP right before execve (ptrace engine)
   unsigned long ptrace_options = 0;
