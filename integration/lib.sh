@@ -1,0 +1,172 @@
+# Helpers of the integration tests (sourced by bash scripts in tests/).
+#
+# Environment (set by integration/CMakeLists.txt):
+#   SYSGATE   the sysgate binary
+#   ENGINE    seccomp | ptrace (every run passes --engine "$ENGINE")
+#   PROGS     directory of the built test programs (sg_*)
+#   POLICIES  directory of the test policies (integration/policies)
+#   WORK      a fresh temporary directory (created here when unset)
+#   SG_UNSHARE  1 when `unshare --pid --net --mount --fork` works here
+#
+# A script runs sysgate with `sg ARGS...` (sets RC, writes $OUT and $ERR),
+# asserts with expect_*, and ends with `finish`. Every failed assertion is
+# printed; the script fails at `finish`.
+
+set -u
+
+: "${SYSGATE:?SYSGATE must name the sysgate binary}"
+: "${ENGINE:?ENGINE must be seccomp or ptrace}"
+: "${PROGS:?PROGS must name the directory of the test programs}"
+: "${POLICIES:=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/policies}"
+
+TEST_NAME="$(basename "$0" .sh).$ENGINE"
+FAILURES=0
+CHECKS=0
+
+if [ -z "${WORK:-}" ]; then
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/sysgate-it.XXXXXX")
+  trap 'rm -rf "$WORK"' EXIT
+fi
+WORK=$(realpath "$WORK")
+OUT=$WORK/stdout
+ERR=$WORK/stderr
+RC=-1
+SG_CMD=
+
+log() { printf '%s\n' "$*" >&2; }
+
+fail() {
+  FAILURES=$((FAILURES + 1))
+  log "FAIL [$TEST_NAME]: $*"
+  if [ -n "$SG_CMD" ]; then
+    log "  command: $SG_CMD"
+    log "  exit status: $RC"
+    log "  stdout: $(head -c 2000 "$OUT" 2>/dev/null)"
+    log "  stderr: $(head -c 2000 "$ERR" 2>/dev/null)"
+  fi
+}
+
+ok() {
+  CHECKS=$((CHECKS + 1))
+  log "ok: $*"
+}
+
+# box: run this whole script again inside fresh pid, net and mount namespaces
+# (with its own /proc) when that works, so a hostile program that escapes
+# cannot reach the host, and nothing survives the script. The script is then
+# pid 1 of the namespace: orphans come to it, and sysgate is its child.
+box() {
+  if [ -n "${SG_BOXED:-}" ]; then return 0; fi
+  if [ "${SG_UNSHARE:-1}" = 1 ] && unshare --pid --net --mount --fork --mount-proc true 2>/dev/null; then
+    SG_BOXED=1 WORK="$WORK" exec unshare --pid --net --mount --fork --mount-proc bash "$0" "$@"
+  fi
+  log "note: running without namespaces (unshare does not work here)"
+}
+
+# sg ARGS...: `sysgate run --engine $ENGINE ARGS...` with stdout in $OUT and
+# stderr in $ERR; sets RC. Killed after SG_TIMEOUT seconds (default 60).
+sg() {
+  SG_CMD="$SYSGATE run --engine $ENGINE $*"
+  timeout -k 5 "${SG_TIMEOUT:-60}" "$SYSGATE" run --engine "$ENGINE" "$@" >"$OUT" 2>"$ERR" </dev/null
+  RC=$?
+  return 0
+}
+
+# sg_bg ARGS...: like sg, in the background; SG_PID is the sysgate process.
+# Call sg_wait to collect RC.
+sg_bg() {
+  SG_CMD="$SYSGATE run --engine $ENGINE $*"
+  "$SYSGATE" run --engine "$ENGINE" "$@" >"$OUT" 2>"$ERR" </dev/null &
+  SG_PID=$!
+}
+sg_wait() {
+  wait "$SG_PID"
+  RC=$?
+}
+
+# native CMD...: runs CMD without sysgate (stdout $WORK/native.out, status NATIVE_RC).
+native() {
+  "$@" >"$WORK/native.out" 2>"$WORK/native.err" </dev/null
+  NATIVE_RC=$?
+}
+
+expect_status() {
+  if [ "$RC" = "$1" ]; then ok "exit status $1"; else fail "exit status: expected $1, got $RC${2:+ ($2)}"; fi
+}
+expect_status_in() {
+  local s
+  for s in "$@"; do
+    if [ "$RC" = "$s" ]; then ok "exit status $RC (one of $*)"; return; fi
+  done
+  fail "exit status: expected one of $*, got $RC"
+}
+expect_stdout_equals() {
+  local got
+  got=$(cat "$OUT")
+  if [ "$got" = "$1" ]; then ok "stdout is '$1'"; else fail "stdout: expected '$1', got '$got'"; fi
+}
+expect_stdout_matches_file() {
+  if cmp -s "$OUT" "$1"; then ok "stdout matches $1"; else
+    fail "stdout differs from $1: $(diff "$1" "$OUT" | head -20)"
+  fi
+}
+expect_stdout_contains() {
+  if grep -qF -- "$1" "$OUT"; then ok "stdout has '$1'"; else fail "stdout lacks '$1'"; fi
+}
+expect_stdout_lacks() {
+  if grep -qF -- "$1" "$OUT"; then fail "stdout has '$1', which it must not"; else ok "stdout lacks '$1'"; fi
+}
+expect_stderr_contains() {
+  if grep -qF -- "$1" "$ERR"; then ok "stderr has '$1'"; else fail "stderr lacks '$1'"; fi
+}
+expect_stderr_matches() {  # extended regexp
+  if grep -qE -- "$1" "$ERR"; then ok "stderr matches /$1/"; else fail "stderr does not match /$1/"; fi
+}
+expect_stderr_lacks() {
+  if grep -qF -- "$1" "$ERR"; then fail "stderr has '$1', which it must not"; else ok "stderr lacks '$1'"; fi
+}
+expect_stderr_empty() {
+  if [ -s "$ERR" ]; then fail "stderr is not empty"; else ok "stderr empty"; fi
+}
+expect_file_absent() {
+  if [ -e "$1" ] || [ -L "$1" ]; then fail "$1 exists, it must not"; else ok "$1 absent"; fi
+}
+expect_file_present() {
+  if [ -e "$1" ]; then ok "$1 exists"; else fail "$1 does not exist"; fi
+}
+expect_dir_present() {
+  if [ -d "$1" ]; then ok "$1 is a directory"; else fail "$1 is not a directory"; fi
+}
+expect_file_content() {
+  local got
+  got=$(cat "$1" 2>/dev/null)
+  if [ "$got" = "$2" ]; then ok "$1 holds '$2'"; else fail "$1: expected '$2', got '$got'"; fi
+}
+# expect_no_process PATTERN: no process whose command line matches PATTERN
+# (pgrep -f) is left, other than this shell's own.
+expect_no_process() {
+  local left
+  left=$(pgrep -af -- "$1" | grep -v "^$$ " | grep -v pgrep || true)
+  if [ -z "$left" ]; then ok "no process matches '$1'"; else fail "processes left matching '$1': $left"; fi
+}
+# expect_that DESCRIPTION COMMAND...: COMMAND must succeed.
+expect_that() {
+  local what=$1
+  shift
+  if "$@"; then ok "$what"; else fail "$what"; fi
+}
+
+# A policy file written into $WORK: policy NAME <<'EOF' ... EOF
+policy() {
+  cat >"$WORK/$1"
+  printf '%s\n' "$WORK/$1"
+}
+
+finish() {
+  if [ "$FAILURES" -gt 0 ]; then
+    log "$TEST_NAME: $FAILURES of $((FAILURES + CHECKS)) checks failed"
+    exit 1
+  fi
+  log "$TEST_NAME: all $CHECKS checks passed"
+  exit 0
+}

@@ -1,0 +1,219 @@
+// Hostile moves against a ptrace sandbox, one per mode. Each prints what the
+// kernel answered ("MODE: OK" or "MODE: EPERM") and exits 0 unless noted.
+//   untraced FILE      raw clone(CLONE_UNTRACED|SIGCHLD); the child creates FILE
+//   clone3 FILE        raw clone3(); the child creates FILE
+//   traceme            ptrace(PTRACE_TRACEME)
+//   attach_parent      ptrace(PTRACE_ATTACH, getppid()) and PTRACE_SEIZE
+//   unshare_user       unshare(CLONE_NEWUSER), clone(CLONE_NEWUSER)
+//   listener           seccomp filter with SECCOMP_FILTER_FLAG_NEW_LISTENER
+//   ownfilter          installs an own filter (uname -> ENOTTY, rest allowed),
+//                      then tries uname, getppid, ptrace(TRACEME), unshare
+//   owntrace           own filter returning RET_TRACE|0x1234 for getppid and
+//                      ptrace, then calls both
+//   personality        personality(ADDR_NO_RANDOMIZE), PER_LINUX32, query
+//   io_uring           io_uring_setup
+//   threadexec PROG ARG...  a non-leader thread execs PROG while the leader loops
+//   vforkexec PROG ARG...   vfork + exec PROG, returns its exit status
+//   killparent FILE    kill(getppid(), SIGKILL), with a child that would
+//                      create FILE 2 s later; then creates FILE.parent
+//   stopparent         kill(getppid(), SIGSTOP), then exits 0
+//   daemon FILE        setsid + double fork; the grandchild creates FILE after
+//                      2 s and sleeps 30 s; the parent exits 0 at once
+#include "common.h"
+
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/io_uring.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+
+static void ms(int n) {
+  struct timespec ts = {n / 1000, (n % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+}
+
+static void create(const char* path) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd >= 0) {
+    (void)!write(fd, "escaped\n", 8);
+    close(fd);
+  }
+}
+
+static int install(struct sock_filter* f, unsigned short n, unsigned flags) {
+  struct sock_fprog prog = {n, f};
+  prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+}
+
+static char** exec_argv;
+static void* exec_thread(void* arg) {
+  (void)arg;
+  ms(50);
+  execv(exec_argv[0], exec_argv);
+  report("threadexec execv", -1);
+  _exit(99);
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) return 2;
+  const char* mode = argv[1];
+  const char* file = argc > 2 ? argv[2] : "/nonexistent";
+
+  if (!strcmp(mode, "untraced") || !strcmp(mode, "clone3")) {
+    long r;
+    if (!strcmp(mode, "untraced")) {
+      r = syscall(SYS_clone, (long)(CLONE_UNTRACED | SIGCHLD), 0L, 0L, 0L, 0L);
+    } else {
+      struct clone_args ca;
+      memset(&ca, 0, sizeof ca);
+      ca.exit_signal = SIGCHLD;
+      r = syscall(SYS_clone3, &ca, sizeof ca);
+    }
+    if (r == 0) {
+      create(file);
+      _exit(42);
+    }
+    report(mode, r);
+    if (r > 0) {
+      int status;
+      waitpid((pid_t)r, &status, 0);
+      say("%s child status %d", mode, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    }
+    return 0;
+  }
+  if (!strcmp(mode, "traceme")) {
+    report("traceme", ptrace(PTRACE_TRACEME, 0, 0, 0));
+    return 0;
+  }
+  if (!strcmp(mode, "attach_parent")) {
+    pid_t pp = getppid();
+    report("attach", ptrace(PTRACE_ATTACH, pp, 0, 0));
+    report("seize", ptrace(PTRACE_SEIZE, pp, 0, 0));
+    return 0;
+  }
+  if (!strcmp(mode, "unshare_user")) {
+    report("unshare", unshare(CLONE_NEWUSER));
+    long r = syscall(SYS_clone, (long)(CLONE_NEWUSER | SIGCHLD), 0L, 0L, 0L, 0L);
+    if (r == 0) _exit(0);
+    if (r > 0) waitpid((pid_t)r, NULL, 0);
+    report("clone_newuser", r);
+    return 0;
+  }
+  if (!strcmp(mode, "listener")) {
+    struct sock_filter allow[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)};
+    report("listener", install(allow, 1, SECCOMP_FILTER_FLAG_NEW_LISTENER));
+    return 0;
+  }
+  if (!strcmp(mode, "ownfilter")) {
+    struct sock_filter f[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_uname, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOTTY),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    report("ownfilter", install(f, 4, 0));
+    struct utsname u;
+    report("uname", uname(&u));
+    say("getppid: %s", getppid() > 0 ? "OK" : "FAIL");
+    report("traceme", ptrace(PTRACE_TRACEME, 0, 0, 0));
+    report("unshare", unshare(CLONE_NEWUSER));
+    return 0;
+  }
+  if (!strcmp(mode, "owntrace")) {
+    struct sock_filter f[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 1, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ptrace, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | 0x1234),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    report("owntrace", install(f, 5, 0));
+    report("getppid", syscall(SYS_getppid));
+    report("traceme", ptrace(PTRACE_TRACEME, 0, 0, 0));
+    return 0;
+  }
+  if (!strcmp(mode, "personality")) {
+    report("addr_no_randomize", personality(ADDR_NO_RANDOMIZE));
+    report("per_linux32", personality(PER_LINUX32));
+    long cur = personality(0xffffffff);
+    report("query", cur);
+    say("persona 0x%lx", cur);
+    return 0;
+  }
+  if (!strcmp(mode, "io_uring")) {
+    struct io_uring_params p;
+    memset(&p, 0, sizeof p);
+    long fd = syscall(SYS_io_uring_setup, 8, &p);
+    report("io_uring_setup", fd);
+    return 0;
+  }
+  if (!strcmp(mode, "threadexec") && argc > 2) {
+    exec_argv = argv + 2;
+    pthread_t t;
+    if (pthread_create(&t, NULL, exec_thread, NULL) != 0) return 2;
+    for (;;) syscall(SYS_getppid);  // the leader keeps making calls until the exec
+  }
+  if (!strcmp(mode, "vforkexec") && argc > 2) {
+    pid_t pid = vfork();
+    if (pid == 0) {
+      execv(argv[2], argv + 2);
+      _exit(99);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 100;
+  }
+  if (!strcmp(mode, "killparent")) {
+    pid_t c = fork();
+    if (c == 0) {
+      ms(2000);
+      create(file);
+      ms(30000);
+      _exit(0);
+    }
+    if (report("killparent", kill(getppid(), SIGKILL)) < 0) return 0;  // refused: end at once
+    ms(2000);
+    char p[4096];
+    snprintf(p, sizeof p, "%s.parent", file);
+    create(p);
+    ms(30000);
+    return 0;
+  }
+  if (!strcmp(mode, "stopparent")) {
+    report("stopparent", kill(getppid(), SIGSTOP));
+    return 0;
+  }
+  if (!strcmp(mode, "daemon")) {
+    pid_t c = fork();
+    if (c < 0) return 2;
+    if (c == 0) {
+      setsid();
+      if (fork() != 0) _exit(0);
+      int fd = open("/dev/null", O_RDWR);
+      dup2(fd, 0);
+      dup2(fd, 1);
+      dup2(fd, 2);
+      ms(2000);
+      create(file);
+      ms(30000);
+      _exit(0);
+    }
+    waitpid(c, NULL, 0);
+    say("parent done");
+    return 0;
+  }
+  say("unknown mode %s", mode);
+  return 2;
+}
