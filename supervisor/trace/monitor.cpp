@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <linux/kcmp.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -145,6 +146,7 @@ Monitor::Thread& Monitor::thread(pid_t tid) {
   if (it != threads_.end()) return it->second;
   Thread t;
   t.tgid = read_tgid(tid);
+  t.mm = t.tgid;
   return threads_.emplace(tid, t).first->second;
 }
 
@@ -240,7 +242,9 @@ void Monitor::decide(const SyscallView& call) {
   }
   Thread& t = thread(call.tid);
   std::optional<TraceeCallMemory> memory;
+  std::vector<pid_t> frozen;
   if (call.abi && needs_memory(*call.abi, call.nr)) {
+    frozen = freeze_sharers(call.tid);
     memory.emplace(t.tgid, call.tid, *call.abi, arch::syscall_name(*call.abi, call.nr), call.args);
     d = compile::decide(plan_, *call.abi, call.nr, call.args, &*memory);
   }
@@ -265,11 +269,19 @@ void Monitor::decide(const SyscallView& call) {
   }
   switch (d.action.kind) {
     case Action::Kind::Allow:
-    case Action::Kind::Log: resume(call.tid); return;
+    case Action::Kind::Log:
+      if (frozen.empty()) {
+        resume(call.tid);
+      } else {
+        ptrace(PTRACE_SYSCALL, call.tid, nullptr, 0);  // to see when the kernel is done with the argument
+        thaw_after(call.tid, frozen, true);
+      }
+      return;
     case Action::Kind::Deny:
       skip_syscall(call.tid, d.action.error);
       if (call.stop == SyscallView::Stop::Entry) t.pending_errno = d.action.error;
       resume(call.tid);
+      thaw_after(call.tid, frozen, false);
       return;
     case Action::Kind::Kill:
       // The thread stays stopped: the call never runs.
@@ -299,6 +311,83 @@ void Monitor::on_syscall(pid_t tid) {
   decide(call);
 }
 
+// One wait status of one task. True when the initial process has ended.
+bool Monitor::handle_status(pid_t tid, int status) {
+  if (WIFEXITED(status) || WIFSIGNALED(status)) {
+    threads_.erase(tid);
+    if (tid == root_) {
+      limits_->program_ended();
+      if (WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
+      if (WIFSIGNALED(status)) result_.signal = WTERMSIG(status);
+      return true;
+    }
+    return false;
+  }
+  if (!WIFSTOPPED(status)) return false;
+  int sig = WSTOPSIG(status);
+  int event = status >> 16;
+  thread(tid);  // a new child may report before its parent's fork event
+  if (sig == (SIGTRAP | 0x80)) {
+    on_syscall(tid);
+    return false;
+  }
+  switch (event) {
+    case PTRACE_EVENT_SECCOMP: on_syscall(tid); break;
+    case PTRACE_EVENT_FORK:
+    case PTRACE_EVENT_VFORK:
+    case PTRACE_EVENT_CLONE: {
+      unsigned long child_tid = 0;
+      ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &child_tid);
+      if (child_tid != 0) {
+        Thread& child = thread(static_cast<pid_t>(child_tid));
+        // Which memory the new task shares (threads, vfork, clone(CLONE_VM)).
+        if (syscall(SYS_kcmp, static_cast<pid_t>(child_tid), tid, KCMP_VM, 0, 0) == 0) child.mm = thread(tid).mm;
+      }
+      // The new task has not run yet: a process limit stops it here.
+      check_limits();
+      if (limit_hit_) return false;
+      resume(tid);
+      break;
+    }
+    case PTRACE_EVENT_EXEC: {
+      // Exec from a non-leader thread: the thread takes the leader's id and
+      // the other threads are gone.
+      unsigned long former = 0;
+      ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &former);
+      if (static_cast<pid_t>(former) != tid) threads_.erase(static_cast<pid_t>(former));
+      std::erase_if(threads_, [&](const auto& kv) { return kv.first != tid && kv.second.tgid == tid; });
+      Thread& t = thread(tid);
+      t.tgid = tid;
+      t.mm = tid;  // a new address space
+      t.pending_errno = 0;
+      if (tid == root_ && !program_started_) {
+        program_started_ = true;
+        limits_->program_started();
+      }
+      resume(tid);
+      break;
+    }
+    case PTRACE_EVENT_STOP:
+      if (is_stop_signal(sig)) {
+        ptrace(PTRACE_LISTEN, tid, nullptr, nullptr);  // group-stop: stay stopped until SIGCONT
+      } else {
+        resume(tid);  // a new tracee's first stop, an interrupt, or the end of a group-stop
+      }
+      break;
+    case 0:
+      // Signal-delivery-stop: pass the signal on, exactly.
+      if (awaiting_start_stop_ && tid == root_ && sig == SIGSTOP) {
+        awaiting_start_stop_ = false;
+        resume(tid);
+      } else {
+        resume(tid, sig);
+      }
+      break;
+    default: resume(tid); break;
+  }
+  return false;
+}
+
 RunResult Monitor::run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::OutputRelay* relay) {
   install_forwarding();
   // Tracees must not read or trace us, and orphans of the tree come to us.
@@ -326,7 +415,15 @@ RunResult Monitor::run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::O
       if (limit_hit_) break;
     }
     int status;
-    pid_t tid = waitpid(-1, &status, __WALL);
+    pid_t tid;
+    if (!deferred_.empty()) {
+      // Stops that arrived while a thread group was frozen (see freeze_sharers).
+      tid = deferred_.front().first;
+      status = deferred_.front().second;
+      deferred_.pop_front();
+    } else {
+      tid = waitpid(-1, &status, __WALL);
+    }
     if (tid < 0) {
       if (errno == EINTR) {
         forward_signals();
@@ -336,72 +433,7 @@ RunResult Monitor::run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::O
       }
       break;  // ECHILD: nothing left
     }
-    if (WIFEXITED(status) || WIFSIGNALED(status)) {
-      threads_.erase(tid);
-      if (tid == root_) {
-        limits.program_ended();
-        if (WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
-        if (WIFSIGNALED(status)) result_.signal = WTERMSIG(status);
-        break;
-      }
-      continue;
-    }
-    if (!WIFSTOPPED(status)) continue;
-    int sig = WSTOPSIG(status);
-    int event = status >> 16;
-    thread(tid);  // a new child may report before its parent's fork event
-    if (sig == (SIGTRAP | 0x80)) {
-      on_syscall(tid);
-      continue;
-    }
-    switch (event) {
-      case PTRACE_EVENT_SECCOMP: on_syscall(tid); break;
-      case PTRACE_EVENT_FORK:
-      case PTRACE_EVENT_VFORK:
-      case PTRACE_EVENT_CLONE: {
-        unsigned long child_tid = 0;
-        ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &child_tid);
-        if (child_tid != 0) thread(static_cast<pid_t>(child_tid));
-        // The new task has not run yet: a process limit stops it here.
-        check_limits();
-        if (limit_hit_) break;
-        resume(tid);
-        break;
-      }
-      case PTRACE_EVENT_EXEC: {
-        // Exec from a non-leader thread: the thread takes the leader's id and
-        // the other threads are gone.
-        unsigned long former = 0;
-        ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &former);
-        if (static_cast<pid_t>(former) != tid) threads_.erase(static_cast<pid_t>(former));
-        Thread& t = thread(tid);
-        t.tgid = tid;
-        t.pending_errno = 0;
-        if (tid == root_ && !program_started_) {
-          program_started_ = true;
-          limits.program_started();
-        }
-        resume(tid);
-        break;
-      }
-      case PTRACE_EVENT_STOP:
-        if (is_stop_signal(sig)) {
-          ptrace(PTRACE_LISTEN, tid, nullptr, nullptr);  // group-stop: stay stopped until SIGCONT
-        } else {
-          resume(tid);  // a new tracee's first stop, or the end of a group-stop
-        }
-        break;
-      case 0:
-        // Signal-delivery-stop: pass the signal on, exactly.
-        if (awaiting_start_stop_ && tid == root_ && sig == SIGSTOP) {
-          awaiting_start_stop_ = false;
-          resume(tid);
-        } else {
-          resume(tid, sig);
-        }
-        break;
-      default: resume(tid); break;
-    }
+    if (handle_status(tid, status)) break;
   }
   kill_everything();
   log_.flush();

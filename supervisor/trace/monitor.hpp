@@ -7,6 +7,7 @@
 
 #include <linux/filter.h>
 
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,10 +36,17 @@ class Monitor {
  private:
   struct Thread {
     pid_t tgid = 0;
-    int pending_errno = 0;  // ptrace engine: set the return at the exit stop
+    pid_t mm = 0;           // tasks with the same mm share memory (threads, vfork children)
+    int pending_errno = 0;  // set the return at the exit stop (ptrace engine)
   };
 
+  bool handle_status(pid_t tid, int status);
   void on_syscall(pid_t tid);
+  // Race safety for checks of memory (see docs/race-safety.md): every other
+  // task sharing the caller's memory is stopped from before the read until the
+  // kernel has copied the argument in.
+  std::vector<pid_t> freeze_sharers(pid_t caller);
+  void thaw_after(pid_t caller, const std::vector<pid_t>& frozen, bool call_runs);
   void decide(const SyscallView& call);
   bool needs_memory(Abi abi, long nr) const;
   void resume(pid_t tid, int signal = 0);
@@ -60,6 +68,7 @@ class Monitor {
   limits::OutputRelay* relay_ = nullptr;
   std::optional<Verdict> limit_hit_;
   RunResult result_;
+  std::deque<std::pair<pid_t, int>> deferred_;  // stops seen while freezing, handled next
 };
 
 }  // namespace sysgate::trace
