@@ -76,6 +76,8 @@ sg() {
 # Call sg_wait to collect RC.
 sg_bg() {
   SG_CMD="$SYSGATE run --engine $ENGINE $*"
+  : >"$OUT"  # now, not in the background job: the caller polls $OUT at once
+  : >"$ERR"
   "$SYSGATE" run --engine "$ENGINE" "$@" >"$OUT" 2>"$ERR" </dev/null &
   SG_PID=$!
 }

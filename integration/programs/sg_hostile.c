@@ -17,6 +17,13 @@
 //   killparent FILE    kill(getppid(), SIGKILL), with a child that would
 //                      create FILE 2 s later; then creates FILE.parent
 //   stopparent         kill(getppid(), SIGSTOP), then exits 0
+//   surfaces           bpf, userfaultfd, perf_event_open, keyctl, add_key,
+//                      request_key, mount, umount2, fsopen, open_tree, setns,
+//                      init_module, kexec_load, open_by_handle_at,
+//                      process_vm_writev: each must fail with EPERM
+//   reach_parent       what the program can reach of its supervisor: its own
+//                      descriptors above 2, /proc/PPID/mem and environ,
+//                      process_vm_readv of PPID
 //   daemon FILE        setsid + double fork; the grandchild creates FILE after
 //                      2 s and sleeps 30 s; the parent exits 0 at once
 #include "common.h"
@@ -35,6 +42,7 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -193,6 +201,53 @@ int main(int argc, char** argv) {
   }
   if (!strcmp(mode, "stopparent")) {
     report("stopparent", kill(getppid(), SIGSTOP));
+    return 0;
+  }
+  if (!strcmp(mode, "surfaces")) {
+    char buf[128] = {0};
+    report("bpf", syscall(SYS_bpf, 0 /* BPF_MAP_CREATE */, buf, 72));
+    report("userfaultfd", syscall(SYS_userfaultfd, 0));
+    report("perf_event_open", syscall(SYS_perf_event_open, buf, 0, -1, -1, 0));
+    report("keyctl", syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3, 0));
+    report("add_key", syscall(SYS_add_key, "user", "sg", "x", 1, -3 /* session */));
+    report("request_key", syscall(SYS_request_key, "user", "sg", NULL, 0));
+    report("mount", syscall(SYS_mount, "none", "/tmp", "tmpfs", 0, NULL));
+    report("umount2", syscall(SYS_umount2, "/tmp", 0));
+    report("fsopen", syscall(SYS_fsopen, "tmpfs", 0));
+    report("open_tree", syscall(SYS_open_tree, AT_FDCWD, "/tmp", 1 /* OPEN_TREE_CLONE */));
+    report("setns", syscall(SYS_setns, 0, 0));
+    report("init_module", syscall(SYS_init_module, buf, 16, ""));
+    report("kexec_load", syscall(SYS_kexec_load, 0, 0, NULL, 0));
+    struct { unsigned handle_bytes; int handle_type; unsigned char f[64]; } fh = {64, 1, {0}};
+    report("open_by_handle_at", syscall(SYS_open_by_handle_at, AT_FDCWD, &fh, O_RDONLY));
+    char dst[8] = {0}, src[8] = "xxxxxxx";
+    struct iovec l = {src, 8}, r = {dst, 8};
+    report("process_vm_writev", syscall(SYS_process_vm_writev, getpid(), &l, 1, &r, 1, 0));
+    return 0;
+  }
+  if (!strcmp(mode, "reach_parent")) {
+    int open_fds = 0;
+    for (int fd = 3; fd < 4096; ++fd)
+      if (fcntl(fd, F_GETFD) >= 0) {
+        char link[64], target[512] = {0};
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        (void)!readlink(link, target, sizeof target - 1);
+        say("inherited fd %d -> %s", fd, target);
+        open_fds++;
+      }
+    say("inherited fds: %d", open_fds);
+    pid_t pp = getppid();
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/mem", (int)pp);
+    report("parent mem", open(path, O_RDONLY));
+    snprintf(path, sizeof path, "/proc/%d/environ", (int)pp);
+    int fd = open(path, O_RDONLY);
+    char env[64];
+    if (fd >= 0 && read(fd, env, sizeof env) > 0) report("parent environ", 0);
+    else report("parent environ", -1);
+    static char probe[64];
+    struct iovec l = {probe, sizeof probe}, r = {(void*)0x400000, sizeof probe};
+    report("process_vm_readv parent", syscall(SYS_process_vm_readv, pp, &l, 1, &r, 1, 0));
     return 0;
   }
   if (!strcmp(mode, "daemon")) {

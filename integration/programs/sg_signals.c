@@ -41,7 +41,46 @@ static void wait_for(volatile sig_atomic_t* counter, int value, const sigset_t* 
   while (*counter < value) sigsuspend(during);
 }
 
+// "childstop": a child stops itself; this process must see the stop with
+// waitpid(WUNTRACED), continue it, see WCONTINUED, then its exit status 5.
+static int child_stop(void) {
+  int hold[2];
+  if (pipe(hold) != 0) return 2;
+  pid_t c = fork();
+  if (c == 0) {
+    close(hold[1]);
+    raise(SIGSTOP);
+    char b;
+    (void)!read(hold[0], &b, 1);  // exits only once the parent saw it continue
+    _exit(5);
+  }
+  close(hold[0]);
+  int st;
+  if (waitpid(c, &st, WUNTRACED) != c || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGSTOP) {
+    say("childstop: no stop seen (status 0x%x)", st);
+    kill(c, SIGKILL);
+    return 1;
+  }
+  say("childstop: stopped");
+  kill(c, SIGCONT);
+  if (waitpid(c, &st, WCONTINUED) != c || !WIFCONTINUED(st)) {
+    say("childstop: no continue seen (status 0x%x)", st);
+    if (WIFEXITED(st)) return 1;
+    waitpid(c, &st, 0);
+    return 1;
+  }
+  say("childstop: continued");
+  close(hold[1]);
+  if (waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 5) {
+    say("childstop: bad exit (status 0x%x)", st);
+    return 1;
+  }
+  say("childstop: exited 5");
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc > 1 && !strcmp(argv[1], "childstop")) return child_stop();
   int external = argc > 1 && !strcmp(argv[1], "external");
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);

@@ -8,6 +8,10 @@ for pol in default allow-all; do
   sg "${popt[@]}" -- "$PROGS/sg_signals"
   expect_status 0
   expect_stdout_contains "usr1=5 term=3 chld=1 cont=1 usr2=0 stopped_ok=1 resumed_ok=1 child_ok=1"
+  # A child that stops itself: its parent sees the stop and the continue.
+  sg "${popt[@]}" -- "$PROGS/sg_signals" childstop
+  expect_status 0
+  expect_stdout_equals "$(printf 'childstop: stopped\nchildstop: continued\nchildstop: exited 5')"
 done
 
 utime() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null; }
