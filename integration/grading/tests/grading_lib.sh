@@ -52,6 +52,8 @@ fail() {
 # the run's cgroups are gone afterwards.
 sg() {
   rm -f "$REPORT"
+  SG_SHOWN=0
+  SG_MISSING_NOTED=0
   SG_CMD="sysgate run --report $REPORT $*"
   "$SYSGATE" run --report "$REPORT" "$@" >"$TMP/stdout" 2>"$TMP/stderr" &
   SG_PID=$!
@@ -65,9 +67,13 @@ sg() {
   return 0
 }
 
-# The last run's report, for the record.
+# The last run's stderr and report, for the record (in full once per run).
+SG_SHOWN=0
+SG_MISSING_NOTED=0
 show_run() {
   log "---- $SG_CMD (exit $RC)"
+  [ "$SG_SHOWN" = 0 ] || return 0
+  SG_SHOWN=1
   log "stderr: $(head -c 2000 "$TMP/stderr")"
   log "report: $(cat "$REPORT" 2>/dev/null || echo '(none)')"
 }
@@ -105,8 +111,20 @@ print(v if isinstance(v, str) else json.dumps(v))
 EOF
 }
 
+# A missing report is one failure per run, not one per assertion.
+report_missing() {
+  [ -s "$REPORT" ] && return 1
+  if [ "$SG_MISSING_NOTED" = 0 ]; then
+    SG_MISSING_NOTED=1
+    fail "no report written"
+    show_run
+  fi
+  return 0
+}
+
 # expect_report PYTHON-EXPR: the expression (with `r` the report) must be true.
 expect_report() {
+  report_missing && return 0
   local out
   out=$("$PY" -S - "$REPORT" "$1" <<'EOF'
 import json, re, sys
@@ -126,6 +144,7 @@ EOF
 }
 
 expect_verdict() {
+  report_missing && return 0
   local v
   v=$(rj 'r["verdict"]')
   [ "$v" = "$1" ] || { fail "verdict $v, expected $1"; show_run; }
