@@ -53,7 +53,7 @@ static void* short_lived(void* arg) {
 
 static void* churn(void* arg) {
   (void)arg;
-  while (workers_done < WORKERS) {
+  for (int round = 0; round < 20 || workers_done < WORKERS; ++round) {
     pthread_t t[4];
     int n = 0;
     for (int i = 0; i < 4; ++i)
