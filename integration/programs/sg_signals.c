@@ -79,8 +79,47 @@ static int child_stop(void) {
   return 0;
 }
 
+// "storm N": a child sends SIGUSR1 N times, each after the previous one was
+// handled, while the parent makes syscalls; then N unacknowledged SIGUSR2s
+// (standard signals coalesce: at least 1, at most N must arrive).
+static int storm(int n) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGUSR1, &sa, NULL);
+  sigaction(SIGUSR2, &sa, NULL);
+  int ack[2];
+  if (pipe(ack) != 0) return 2;
+  pid_t parent = getpid();
+  pid_t c = fork();
+  if (c == 0) {
+    close(ack[1]);
+    char b;
+    for (int i = 0; i < n; ++i) {
+      kill(parent, SIGUSR1);
+      if (read(ack[0], &b, 1) != 1) _exit(3);
+    }
+    for (int i = 0; i < n; ++i) kill(parent, SIGUSR2);
+    _exit(0);
+  }
+  close(ack[0]);
+  for (int i = 1; i <= n; ++i) {
+    while (n_usr1 < i) getppid();  // syscalls while the signal arrives
+    if (n_usr1 != i) break;
+    if (write(ack[1], "a", 1) != 1) return 2;
+  }
+  int st = 0;
+  while (waitpid(c, &st, 0) < 0 && errno == EINTR) {}
+  for (int i = 0; i < 100 && n_usr2 == 0; ++i) ms(10);
+  say("storm usr1=%d usr2_ok=%d child=%d", (int)n_usr1, n_usr2 >= 1 && n_usr2 <= n,
+      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+  return n_usr1 == n && n_usr2 >= 1 && n_usr2 <= n && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
   if (argc > 1 && !strcmp(argv[1], "childstop")) return child_stop();
+  if (argc > 2 && !strcmp(argv[1], "storm")) return storm(atoi(argv[2]));
   int external = argc > 1 && !strcmp(argv[1], "external");
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
