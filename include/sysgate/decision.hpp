@@ -18,6 +18,7 @@ struct Decision {
   bool log = false;  // record it (log action, `log: true`, every deny and kill)
   Source source = Source::Default;
   const Rule* rule = nullptr;  // for Source::Rule
+  std::uint8_t notes = 0;  // Rule::Note bits of the built-in rules the call matched
 
   // The rule's label, "default", ...; for logs and reports.
   std::string reason() const;

@@ -72,7 +72,7 @@ void describe_call(std::ostringstream& out, const compile::Plan& plan, const com
     out << "          " << (cond.empty() ? "otherwise" : "if " + cond) << " -> " << rule_outcome(*cr.rule)
         << (cr.rule->action.kind == Action::Kind::Allow && !cr.rule->log ? "" : " (traced)") << "  ("
         << rule_ref(*cr.rule) << ")\n";
-    reaches_default = !cr.tests.empty();
+    reaches_default = !cr.tests.empty() || cr.rule->note != Rule::kNoNote;
   }
   if (reaches_default) {
     const Action& d = plan.policy.default_action;

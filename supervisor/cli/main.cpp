@@ -59,7 +59,7 @@ const char* const kUsage =
     "                   [--file-size SIZE] [--open-files N] [--stack SIZE] [--no-cgroups]\n"
     "                   [--stdin FILE] [--stdout FILE] [--stderr FILE] [--cwd DIR]\n"
     "                   [--clear-env] [--env NAME=VALUE]... [--user USER] [--group GROUP]\n"
-    "                   [--allow-weaker landlock]\n"
+    "                   [--allow-weaker landlock|signals]...\n"
     "                   [--] PROGRAM [ARGS...]\n"
     "       sysgate check POLICY...\n"
     "       sysgate explain [--bpf] [--engine seccomp|ptrace] POLICY\n"
@@ -341,10 +341,17 @@ int cmd_run(const std::vector<std::string>& args) {
   // unless the user names it.
   auto weaker = opt_value<std::vector<std::string>>(vm, "allow-weaker").value_or(std::vector<std::string>{});
   for (const auto& w : weaker)
-    if (w != "landlock") throw UsageError("--allow-weaker: unknown guarantee '" + w + "' (known: landlock)");
+    if (w != "landlock" && w != "signals")
+      throw UsageError("--allow-weaker: unknown guarantee '" + w + "' (known: landlock, signals)");
+  auto allowed_weaker = [&](const char* w) { return std::find(weaker.begin(), weaker.end(), w) != weaker.end(); };
+  if (!fs::scope_signals(spec.landlock) && !allowed_weaker("signals"))
+    return fail(Verdict::SetupError,
+                "this kernel cannot scope signals (Landlock ABI 6): the program could signal processes outside "
+                "the sandbox; pass --allow-weaker=signals to run anyway",
+                kExitSysgateError, &policy);
   if (policy.filesystem.present) {
     spec.landlock = fs::plan_landlock(policy.filesystem, found.path);
-    if (spec.landlock.abi == 0 && std::find(weaker.begin(), weaker.end(), "landlock") == weaker.end())
+    if (spec.landlock.abi == 0 && !allowed_weaker("landlock"))
       return fail(Verdict::SetupError,
                   "this kernel has no Landlock: the filesystem section would be enforced by the supervisor alone, "
                   "open to races; pass --allow-weaker=landlock to run anyway",

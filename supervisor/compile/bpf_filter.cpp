@@ -30,6 +30,7 @@ std::uint32_t lo_offset(int i) { return static_cast<std::uint32_t>(offsetof(secc
 std::uint32_t hi_offset(int i) { return lo_offset(i) + 4; }
 
 std::uint32_t ret_of(const CompiledRule& cr) {
+  if (cr.rule->note != Rule::kNoNote) return kRetTrace;
   for (const auto& t : cr.tests)
     if (!t.scalar()) return kRetTrace;  // the rest of the test needs the tracee's memory
   return cr.rule->action.kind == Action::Kind::Allow && !cr.rule->log ? SECCOMP_RET_ALLOW : kRetTrace;
@@ -136,7 +137,7 @@ class FilterBuilder {
         if (t.scalar()) test(t, fail);
       a_.ret(ret_of(cr));
       a_.bind(fail);
-      reaches_default = !cr.tests.empty();
+      reaches_default = !cr.tests.empty() || cr.rule->note != Rule::kNoNote;
     }
     if (reaches_default) {
       const Action& d = plan_.policy.default_action;

@@ -1,5 +1,6 @@
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <sys/mman.h>
 
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -18,6 +19,7 @@ namespace {
 // sysgate's own rules, decided before the policy's: no policy can open these holes.
 std::vector<Rule> builtin_rules(Engine engine, const Policy& policy) {
   std::vector<Rule> out;
+  out.reserve(32);  // rules are referred to by address while this is built
   auto rule = [&](std::string name, std::string call, Action action) -> Rule& {
     Rule r;
     r.name = std::move(name);
@@ -36,6 +38,8 @@ std::vector<Rule> builtin_rules(Engine engine, const Policy& policy) {
     t.values = {v};
     return t;
   };
+  // Restarting an interrupted call the policy already allowed (after a stop).
+  rule("sysgate:restart", "restart_syscall", {Action::Kind::Allow, 0}).log = false;
   // A child created with CLONE_UNTRACED would run without the supervisor.
   rule("sysgate:no-untraced-clone", "clone", {Action::Kind::Deny, EPERM})
       .args.push_back(test("flags", ArgTest::Op::Any, CLONE_UNTRACED));
@@ -45,7 +49,7 @@ std::vector<Rule> builtin_rules(Engine engine, const Policy& policy) {
       .args.push_back(test("flags", ArgTest::Op::Any, SECCOMP_FILTER_FLAG_NEW_LISTENER));
   // Without a filter, clone3's flags (in memory) cannot be checked race-free, so
   // the ptrace engine makes glibc fall back to clone, whose flags are a register.
-  if (engine == Engine::Ptrace) rule("sysgate:ptrace-engine-no-clone3", "clone3", {Action::Kind::Deny, ENOSYS});
+  if (engine == Engine::Ptrace) rule("sysgate:ptrace-engine-no-clone3", "clone3", {Action::Kind::Deny, ENOSYS}).quiet = true;
   // Calls that would reach files or sockets past the per-call checks.
   if (policy.filesystem.present) {
     rule("sysgate:no-handles", "open_by_handle_at", {Action::Kind::Deny, EPERM});
@@ -55,6 +59,31 @@ std::vector<Rule> builtin_rules(Engine engine, const Policy& policy) {
   if (policy.filesystem.present || policy.network.present)
     for (const char* call : {"io_uring_setup", "io_uring_enter", "io_uring_register"})
       rule("sysgate:no-io-uring", call, {Action::Kind::Deny, EPERM});
+  // Memory shared with another process could be rewritten by it while the
+  // kernel reads a checked path from it: note which processes create such
+  // mappings (see docs/race-safety.md).
+  if (policy.filesystem.present || policy.network.present) {
+    for (const char* call : {"mmap", "mmap2"}) {
+      Rule& r = rule("sysgate:note-shared-mapping", call, {Action::Kind::Allow, 0});
+      r.args.push_back(test("flags", ArgTest::Op::Any, MAP_SHARED));
+      r.note = Rule::kSharedMemory;
+      r.log = false;
+    }
+    for (const char* call : {"shmat", "ipc"}) {
+      Rule& r = rule("sysgate:note-shared-mapping", call, {Action::Kind::Allow, 0});
+      r.note = Rule::kSharedMemory;
+      r.log = false;
+    }
+  }
+  // Without a pids cgroup the supervisor counts tasks itself and refuses the
+  // call that would create one too many (EAGAIN, as pids.max does).
+  if (policy.limits.processes) {
+    for (const char* call : {"clone", "clone3", "fork", "vfork"}) {
+      Rule& r = rule("sysgate:count-tasks", call, {Action::Kind::Allow, 0});
+      r.note = Rule::kTaskCreation;
+      r.log = false;
+    }
+  }
   // i386 socketcall keeps its arguments in memory: glibc then uses the direct calls.
   if (policy.network.present) rule("sysgate:socketcall-falls-back", "socketcall", {Action::Kind::Deny, ENOSYS});
   return out;
@@ -80,6 +109,7 @@ bool selects(const SyscallSelector& sel, long nr, const std::string& name, const
 }
 
 KernelVerdict kernel_of(const CompiledRule& cr) {
+  if (cr.rule->note != Rule::kNoNote) return KernelVerdict::Trace;
   for (const auto& t : cr.tests)
     if (!t.scalar()) return KernelVerdict::Trace;  // needs the tracee's memory
   const Rule& r = *cr.rule;
@@ -97,7 +127,8 @@ CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr) {
   call.name = arch::syscall_name(info.abi, nr);
   call.spec = call.name.empty() ? nullptr : arch::find_syscall(call.name);
   auto consider = [&](const Rule& rule) {
-    if (!call.rules.empty() && call.rules.back().tests.empty()) return;  // unreachable
+    // Rules after an unconditional one are unreachable (observing rules let decisions go on).
+    if (!call.rules.empty() && call.rules.back().tests.empty() && !call.rules.back().rule->note != Rule::kNoNote) return;
     bool hit = false;
     for (const auto& sel : rule.syscalls) hit = hit || selects(sel, nr, call.name, call.spec);
     if (!hit) return;
@@ -129,7 +160,7 @@ CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr) {
   for (const auto& r : plan.policy.rules) consider(r);
 
   // Can the kernel decide alone? Only when every path through the rules ends the same.
-  bool reaches_default = call.rules.empty() || !call.rules.back().tests.empty();
+  bool reaches_default = call.rules.empty() || !call.rules.back().tests.empty() || call.rules.back().rule->note != Rule::kNoNote;
   std::optional<KernelVerdict> uniform;
   bool mixed = false;
   auto see = [&](KernelVerdict k) {
@@ -323,9 +354,10 @@ std::optional<Decision> filesystem_decision(const Plan& plan, const CallPlan& ca
     int error = EFAULT;
     const fs::ResolvedPath* p = memory != nullptr ? memory->path(a.path, error) : nullptr;
     if (p == nullptr) {
-      // The kernel would fail this lookup itself: fail it the same way, not a denial.
+      // The kernel would fail this lookup itself: fail it the same way, not a
+      // denial. EFAULT (unreadable, or in memory another process can rewrite) is reported.
       Decision d = deny(error, kFs);
-      d.log = false;
+      d.log = error == EFAULT;
       return d;
     }
     fs::Access access = fs::access_of(a, args);
@@ -373,6 +405,7 @@ Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6],
   if (ap == nullptr || !ap->allowed) return {{Action::Kind::Kill, 0}, true, Decision::Source::ForeignAbi, nullptr};
   const CallPlan* call = ap->find(nr);
   if (call == nullptr) return {{Action::Kind::Deny, ENOSYS}, false, Decision::Source::UnknownNumber, nullptr};
+  std::uint8_t notes = 0;
   for (const auto& cr : call->rules) {
     bool match = true;
     for (const auto& t : cr.tests) {
@@ -390,10 +423,16 @@ Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6],
       }
       match = *holds;
     }
+    if (match && cr.rule->note != Rule::kNoNote) {
+      notes |= cr.rule->note;
+      continue;
+    }
     if (match) {
       const Rule& r = *cr.rule;
-      bool log = r.log || r.action.kind == Action::Kind::Deny || r.action.kind == Action::Kind::Kill;
-      return {r.action, log, Decision::Source::Rule, &r};
+      bool log = r.log || (r.action.kind == Action::Kind::Deny && !r.quiet) || r.action.kind == Action::Kind::Kill;
+      Decision d{r.action, log, Decision::Source::Rule, &r};
+      d.notes = notes;
+      return d;
     }
   }
   if (call->filesystem)
@@ -402,7 +441,9 @@ Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6],
     if (auto d = network_decision(plan, *call, args, memory)) return *d;
   const Action& d = plan.policy.default_action;
   bool log = d.kind != Action::Kind::Allow;
-  return {d, log, Decision::Source::Default, nullptr};
+  Decision out{d, log, Decision::Source::Default, nullptr};
+  out.notes = notes;
+  return out;
 }
 
 }  // namespace sysgate::compile

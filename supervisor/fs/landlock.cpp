@@ -90,6 +90,7 @@ LandlockPlan plan_landlock(const FilesystemSection& fs, const std::string& progr
   plan.abi = landlock_abi();
   if (plan.abi == 0) return plan;
   plan.handled = handled_for(plan.abi);
+  scope_signals(plan);
   std::map<std::string, std::uint64_t> rights;
   auto grant = [&](const std::string& pattern, std::uint64_t access) {
     PathPattern p(PathPattern::Kind::Glob, pattern);
@@ -122,11 +123,23 @@ LandlockPlan plan_landlock(const FilesystemSection& fs, const std::string& progr
   return plan;
 }
 
+bool scope_signals(LandlockPlan& plan) {
+  plan.abi = landlock_abi();
+  if (plan.abi < 6) return false;
+  plan.scoped |= 1ull << 1;  // LANDLOCK_SCOPE_SIGNAL
+  return true;
+}
+
 int apply_landlock(const LandlockPlan& plan) {
-  if (plan.abi == 0) return 0;
-  landlock_ruleset_attr attr{};
-  attr.handled_access_fs = plan.handled;
-  int ruleset = static_cast<int>(syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0));
+  if (plan.abi == 0 || (plan.handled == 0 && plan.scoped == 0)) return 0;
+  // struct landlock_ruleset_attr of Landlock ABI 6 (newer than our headers).
+  struct {
+    std::uint64_t handled_access_fs;
+    std::uint64_t handled_access_net;
+    std::uint64_t scoped;
+  } attr{plan.handled, 0, plan.scoped};
+  std::size_t size = plan.scoped != 0 ? sizeof attr : sizeof(std::uint64_t);
+  int ruleset = static_cast<int>(syscall(SYS_landlock_create_ruleset, &attr, size, 0));
   if (ruleset < 0) return errno;
   for (const auto& r : plan.rules) {
     int fd = open(r.path.c_str(), O_PATH | O_CLOEXEC);

@@ -23,11 +23,15 @@ struct LandlockRule {
 struct LandlockPlan {
   int abi = 0;  // 0: Landlock unavailable
   std::uint64_t handled = 0;
+  std::uint64_t scoped = 0;  // LANDLOCK_SCOPE_SIGNAL: no signals to processes outside the sandbox
   std::vector<LandlockRule> rules;
   std::vector<std::string> notes;  // what Landlock does not cover (for explain)
 };
 
 int landlock_abi();
+// Signals from the sandbox may only reach the sandbox (Landlock ABI 6+).
+// False when the kernel cannot scope signals.
+bool scope_signals(LandlockPlan& plan);
 // `program`: the resolved path of PROGRAM (its ELF interpreter gets exec rights).
 LandlockPlan plan_landlock(const FilesystemSection& fs, const std::string& program);
 

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -44,6 +45,13 @@ class LimitEnforcer {
   void finish(RunResult& result, std::optional<Verdict> hit);
 
   void kill_all() const { cgroups_.kill_all(); }
+  // Tasks alive now (threads included), for the peak.
+  void note_tasks(std::uint64_t n) { tasks_peak_ = std::max(tasks_peak_, n); }
+  // Without a pids cgroup the supervisor refuses the task that would exceed the limit.
+  bool counts_tasks() const { return limits_.processes && !cgroups_.pids(); }
+  bool refuses_task(std::uint64_t alive_and_pending) const {
+    return counts_tasks() && alive_and_pending >= *limits_.processes;
+  }
   const std::vector<AppliedLimit>& applied() const { return applied_; }
   std::string cgroups_used() const { return cgroups_.describe(); }
 

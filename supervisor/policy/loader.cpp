@@ -133,7 +133,7 @@ class FileParser {
         error(it->first.Mark(), "keys must be plain names");
         continue;
       }
-      const std::string& key = it->first.Scalar();
+      std::string key = it->first.Scalar();
       if (!seen.insert(key).second) error(it->first.Mark(), "duplicate key '" + key + "'");
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
         error(it->first.Mark(), "unknown key '" + key + "' in " + std::string(where_) + did_you_mean(key, allowed));
@@ -194,7 +194,7 @@ class FileParser {
     std::set<std::string> seen;
     for (auto it = v.begin(); it != v.end(); ++it) {
       if (!it->first.IsScalar() || !scalar(it->second, it->first.Scalar())) continue;
-      const std::string& key = it->first.Scalar();
+      std::string key = it->first.Scalar();
       if (!seen.insert(key).second) {
         error(it->first.Mark(), "duplicate key '" + key + "'");
         continue;
@@ -219,7 +219,7 @@ class FileParser {
     check_keys(v, kLimitKeys, "limits");
     for (auto it = v.begin(); it != v.end(); ++it) {
       const std::string key = it->first.Scalar();
-      const YAML::Node& n = it->second;
+      YAML::Node n = it->second;
       if (!scalar(n, key)) continue;
       try {
         if (key == "cpu_time") limits.cpu_time_s = parse_duration(n.Scalar());
@@ -460,7 +460,7 @@ class FileParser {
     check_keys(tests, kOps, "argument test");
     for (auto it = tests.begin(); it != tests.end(); ++it) {
       const std::string op_name = it->first.Scalar();
-      const YAML::Node& val = it->second;
+      YAML::Node val = it->second;
       if (op_name == "prefix" || op_name == "glob") {
         error(it->first.Mark(), "'" + op_name + "' tests paths; '" + arg + "' is not a path");
         continue;
@@ -558,10 +558,11 @@ class FileParser {
       } else {
         t.op = op == "not_in" ? ArgTest::Op::AddrNotIn : ArgTest::Op::AddrIn;
       }
-      if (it->second.IsSequence() && (op == "glob" || op == "prefix" || op == "in" || op == "not_in")) {
-        for (const auto& n : it->second) one(n);
+      YAML::Node value = it->second;
+      if (value.IsSequence() && (op == "glob" || op == "prefix" || op == "in" || op == "not_in")) {
+        for (const auto& n : value) one(n);
       } else {
-        one(it->second);
+        one(value);
       }
       if (!t.texts.empty()) rule.args.push_back(std::move(t));
     }
@@ -668,7 +669,9 @@ class FileParser {
       if (scalar(l, "log")) {
         if (l.Scalar() == "true")
           rule.log = true;
-        else if (l.Scalar() != "false")
+        else if (l.Scalar() == "false")
+          rule.quiet = true;
+        else
           error(l.Mark(), "'log' is true or false");
       }
     }

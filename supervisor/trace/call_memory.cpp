@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "arch/syscall_table.hpp"
@@ -23,8 +24,9 @@ std::uint64_t word(const std::string& bytes, std::size_t offset, bool word64) {
 
 }  // namespace
 
-TraceeCallMemory::TraceeCallMemory(pid_t tgid, pid_t tid, Abi abi, std::string call, const std::uint64_t args[6])
-    : tgid_(tgid), tid_(tid), abi_(abi), call_(std::move(call)) {
+TraceeCallMemory::TraceeCallMemory(pid_t tgid, pid_t tid, Abi abi, std::string call, const std::uint64_t args[6],
+                                   bool shared_maps)
+    : tgid_(tgid), tid_(tid), shared_maps_(shared_maps), abi_(abi), call_(std::move(call)) {
   for (int i = 0; i < 6; ++i) args_[i] = args[i];
 }
 
@@ -39,6 +41,10 @@ const fs::ResolvedPath* TraceeCallMemory::path(int index, int& error) {
     std::optional<fs::ResolvedPath> resolved;
     int err = 0;
     auto text = read_string(tid_, args_[index]);
+    if (text && in_shared_memory(args_[index], text->size() + 1)) {
+      text.reset();
+      errno = EFAULT;
+    }
     if (!text) {
       err = args_[index] == 0 ? EFAULT : (errno == ENAMETOOLONG ? ENAMETOOLONG : EFAULT);
     } else {
@@ -69,7 +75,7 @@ std::optional<net::SocketAddress> TraceeCallMemory::read_address(std::uint64_t p
     return std::nullopt;
   }
   auto bytes = read_bytes(tid_, ptr, static_cast<std::size_t>(len));
-  if (!bytes) {
+  if (!bytes || in_shared_memory(ptr, len)) {
     error = EFAULT;
     return std::nullopt;
   }
@@ -105,7 +111,7 @@ const std::vector<net::SocketAddress>* TraceeCallMemory::addresses(int& error) {
       std::uint64_t count = call_ == "sendmsg" ? 1 : std::min<std::uint64_t>(args_[2] & 0xffffffffu, kMaxMessages);
       std::size_t stride = call_ == "sendmsg" ? hdr : hdr + (word64 ? 8 : 4);  // struct mmsghdr
       auto bytes = read_bytes(tid_, args_[1], static_cast<std::size_t>(count * stride));
-      if (!bytes) {
+      if (!bytes || in_shared_memory(args_[1], count * stride)) {
         ok = false;
         err = EFAULT;
       } else {
@@ -119,6 +125,25 @@ const std::vector<net::SocketAddress>* TraceeCallMemory::addresses(int& error) {
   }
   error = addresses_->second;
   return addresses_->first ? &*addresses_->first : nullptr;
+}
+
+// Whether [address, address+size) touches a MAP_SHARED mapping ("s" in /proc/PID/maps).
+bool TraceeCallMemory::in_shared_memory(std::uint64_t address, std::uint64_t size) {
+  if (!shared_maps_) return false;
+  std::string path = "/proc/" + std::to_string(tid_) + "/maps";
+  FILE* f = std::fopen(path.c_str(), "re");
+  if (f == nullptr) return true;
+  char line[512];
+  bool shared = false;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    unsigned long lo = 0, hi = 0;
+    char perms[8] = {};
+    if (std::sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3) continue;
+    if (hi <= address || lo >= address + size) continue;
+    if (perms[3] == 's') shared = true;
+  }
+  std::fclose(f);
+  return shared;
 }
 
 std::map<std::string, std::string> TraceeCallMemory::seen() const {

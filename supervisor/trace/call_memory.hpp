@@ -15,7 +15,10 @@ namespace sysgate::trace {
 
 class TraceeCallMemory : public compile::CallMemory {
  public:
-  TraceeCallMemory(pid_t tgid, pid_t tid, Abi abi, std::string call, const std::uint64_t args[6]);
+  // `shared_maps`: the process has memory shared with other processes; an
+  // argument read from such memory is refused (EFAULT), as another process
+  // could rewrite it after the check.
+  TraceeCallMemory(pid_t tgid, pid_t tid, Abi abi, std::string call, const std::uint64_t args[6], bool shared_maps);
 
   const fs::ResolvedPath* path(int index, int& error) override;
   const fs::ResolvedPath* resolve(const std::string& path, int& error) override;
@@ -27,7 +30,9 @@ class TraceeCallMemory : public compile::CallMemory {
  private:
   std::optional<net::SocketAddress> read_address(std::uint64_t ptr, std::uint64_t len, int& error);
 
+  bool in_shared_memory(std::uint64_t address, std::uint64_t size);
   pid_t tgid_, tid_;
+  bool shared_maps_;
   Abi abi_;
   std::string call_;
   std::uint64_t args_[6];

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "arch/abi.hpp"
+#include "fs/access_table.hpp"
 #include "trace/call_memory.hpp"
 #include "trace/launcher.hpp"
 
@@ -147,7 +148,9 @@ Monitor::Thread& Monitor::thread(pid_t tid) {
   Thread t;
   t.tgid = read_tgid(tid);
   t.mm = t.tgid;
-  return threads_.emplace(tid, t).first->second;
+  Thread& added = threads_.emplace(tid, t).first->second;
+  if (limits_ != nullptr) limits_->note_tasks(threads_.size());
+  return added;
 }
 
 void Monitor::resume(pid_t tid, int signal) {
@@ -245,10 +248,22 @@ void Monitor::decide(const SyscallView& call) {
   std::vector<pid_t> frozen;
   if (call.abi && needs_memory(*call.abi, call.nr)) {
     frozen = freeze_sharers(call.tid);
-    memory.emplace(t.tgid, call.tid, *call.abi, arch::syscall_name(*call.abi, call.nr), call.args);
+    memory.emplace(t.tgid, call.tid, *call.abi, arch::syscall_name(*call.abi, call.nr), call.args,
+                   shared_mms_.contains(t.mm));
     d = compile::decide(plan_, *call.abi, call.nr, call.args, &*memory);
   }
   report::CallEvent ev;
+  if (d.log && !memory && call.abi) {
+    // The report names the files a denied call was after.
+    std::string name = arch::syscall_name(*call.abi, call.nr);
+    if (const fs::PathCall* pc = fs::find_path_call(name)) {
+      memory.emplace(t.tgid, call.tid, *call.abi, name, call.args, false);
+      for (int i = 0; i < pc->count; ++i) {
+        int error = 0;
+        memory->path(pc->args[i].path, error);
+      }
+    }
+  }
   if (d.log || d.action.kind == Action::Kind::Kill) {
     ev.pid = t.tgid;
     ev.tid = call.tid;
@@ -267,9 +282,25 @@ void Monitor::decide(const SyscallView& call) {
     if (memory) ev.resolved = memory->seen();
     log_.record(ev);
   }
+  if ((d.notes & Rule::kSharedMemory) != 0) shared_mms_.insert(t.mm);
+  bool counts_task = (d.notes & Rule::kTaskCreation) != 0 && d.action.kind != Action::Kind::Deny &&
+                     d.action.kind != Action::Kind::Kill;
+  if (counts_task && limits_ != nullptr && limits_->refuses_task(threads_.size() + pending_tasks_)) {
+    // One task too many: refused as pids.max would, and the run ends.
+    d.action = {Action::Kind::Deny, EAGAIN};
+    limit_hit_ = Verdict::ProcessLimit;
+  }
   switch (d.action.kind) {
     case Action::Kind::Allow:
     case Action::Kind::Log:
+      if (counts_task && limits_ != nullptr && limits_->counts_tasks() && !t.creating_task) {
+        // Counted until the child appears (or the call returns without one).
+        t.creating_task = true;
+        ++pending_tasks_;
+        ptrace(PTRACE_SYSCALL, call.tid, nullptr, 0);
+        thaw_after(call.tid, frozen, false);
+        return;
+      }
       if (frozen.empty()) {
         resume(call.tid);
       } else {
@@ -297,6 +328,10 @@ void Monitor::on_syscall(pid_t tid) {
   if (!read_syscall(tid, call)) return;  // vanished
   if (call.stop == SyscallView::Stop::Exit) {
     Thread& t = thread(tid);
+    if (t.creating_task) {
+      t.creating_task = false;
+      --pending_tasks_;
+    }
     if (t.pending_errno != 0) {
       set_return(tid, -t.pending_errno);
       t.pending_errno = 0;
@@ -341,7 +376,15 @@ bool Monitor::handle_status(pid_t tid, int status) {
       if (child_tid != 0) {
         Thread& child = thread(static_cast<pid_t>(child_tid));
         // Which memory the new task shares (threads, vfork, clone(CLONE_VM)).
-        if (syscall(SYS_kcmp, static_cast<pid_t>(child_tid), tid, KCMP_VM, 0, 0) == 0) child.mm = thread(tid).mm;
+        Thread& parent = thread(tid);
+        if (parent.creating_task) {
+          parent.creating_task = false;
+          --pending_tasks_;
+        }
+        pid_t parent_mm = parent.mm;
+        if (syscall(SYS_kcmp, static_cast<pid_t>(child_tid), tid, KCMP_VM, 0, 0) == 0) child.mm = parent_mm;
+        // A forked copy keeps the parent's shared mappings.
+        if (shared_mms_.contains(parent_mm)) shared_mms_.insert(child.mm);
       }
       // The new task has not run yet: a process limit stops it here.
       check_limits();
@@ -359,6 +402,7 @@ bool Monitor::handle_status(pid_t tid, int status) {
       Thread& t = thread(tid);
       t.tgid = tid;
       t.mm = tid;  // a new address space
+      shared_mms_.erase(tid);
       t.pending_errno = 0;
       if (tid == root_ && !program_started_) {
         program_started_ = true;

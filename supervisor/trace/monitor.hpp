@@ -8,6 +8,7 @@
 #include <linux/filter.h>
 
 #include <deque>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,7 @@ class Monitor {
     pid_t tgid = 0;
     pid_t mm = 0;           // tasks with the same mm share memory (threads, vfork children)
     int pending_errno = 0;  // set the return at the exit stop (ptrace engine)
+    bool creating_task = false;  // in a fork/clone the supervisor counts (see pending_tasks_)
   };
 
   bool handle_status(pid_t tid, int status);
@@ -68,7 +70,9 @@ class Monitor {
   limits::OutputRelay* relay_ = nullptr;
   std::optional<Verdict> limit_hit_;
   RunResult result_;
-  std::deque<std::pair<pid_t, int>> deferred_;  // stops seen while freezing, handled next
+  std::deque<std::pair<pid_t, int>> deferred_;
+  std::set<pid_t> shared_mms_;
+  std::uint64_t pending_tasks_ = 0;  // allowed fork/clone calls whose child is not seen yet  // mm ids of processes that mapped memory shared with others  // stops seen while freezing, handled next
 };
 
 }  // namespace sysgate::trace
