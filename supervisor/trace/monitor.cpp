@@ -225,39 +225,32 @@ void Monitor::check_limits() {
 }
 
 // Whether deciding this call may look at paths or addresses.
-bool Monitor::needs_memory(Abi abi, long nr) const {
-  const compile::AbiPlan* ap = plan_.abi(abi);
-  const compile::CallPlan* c = ap != nullptr ? ap->find(nr) : nullptr;
-  if (c == nullptr) return false;
-  if (c->filesystem || c->network) return true;
-  for (const auto& r : c->rules)
+bool Monitor::needs_memory(const compile::CallPlan& c) const {
+  if (c.filesystem || c.network) return true;
+  for (const auto& r : c.rules)
     for (const auto& t : r.tests)
       if (!t.scalar()) return true;
   return false;
 }
 
 void Monitor::decide(const SyscallView& call) {
-  Decision d;
-  if (!call.abi) {
-    d = {{Action::Kind::Kill, 0}, true, Decision::Source::ForeignAbi, nullptr};
-  } else {
-    d = compile::decide(plan_, *call.abi, call.nr, call.args, nullptr);
-  }
+  const compile::CallPlan* cp = nullptr;
+  if (call.abi)
+    if (const compile::AbiPlan* ap = plan_.abi(*call.abi)) cp = ap->find(call.nr);
   Thread& t = thread(call.tid);
   std::optional<TraceeCallMemory> memory;
   std::vector<pid_t> frozen;
-  if (call.abi && needs_memory(*call.abi, call.nr)) {
+  if (cp != nullptr && needs_memory(*cp)) {
     frozen = freeze_sharers(call.tid);
-    memory.emplace(t.tgid, call.tid, *call.abi, arch::syscall_name(*call.abi, call.nr), call.args,
-                   shared_mms_.contains(t.mm));
-    d = compile::decide(plan_, *call.abi, call.nr, call.args, &*memory);
+    memory.emplace(t.tgid, call.tid, *call.abi, cp->name, call.args, shared_mms_.contains(t.mm));
   }
+  Decision d = call.abi ? compile::decide(plan_, *call.abi, call.nr, call.args, memory ? &*memory : nullptr)
+                        : Decision{{Action::Kind::Kill, 0}, true, Decision::Source::ForeignAbi, nullptr};
   report::CallEvent ev;
-  if (d.log && !memory && call.abi) {
+  if (d.log && !memory && cp != nullptr && d.action.kind != Action::Kind::Allow) {
     // The report names the files a denied call was after.
-    std::string name = arch::syscall_name(*call.abi, call.nr);
-    if (const fs::PathCall* pc = fs::find_path_call(name)) {
-      memory.emplace(t.tgid, call.tid, *call.abi, name, call.args, false);
+    if (const fs::PathCall* pc = fs::find_path_call(cp->name)) {
+      memory.emplace(t.tgid, call.tid, *call.abi, cp->name, call.args, false);
       for (int i = 0; i < pc->count; ++i) {
         int error = 0;
         memory->path(pc->args[i].path, error);
@@ -269,14 +262,14 @@ void Monitor::decide(const SyscallView& call) {
     ev.tid = call.tid;
     if (call.abi) {
       ev.abi = to_string(*call.abi);
-      ev.name = arch::syscall_name(*call.abi, call.nr);
+      if (cp != nullptr) ev.name = cp->name;
     } else {
       char buf[32];
       std::snprintf(buf, sizeof buf, "arch 0x%x", call.audit_arch);
       ev.abi = buf;
     }
     ev.nr = call.nr;
-    ev.spec = ev.name.empty() ? nullptr : arch::find_syscall(ev.name);
+    ev.spec = cp != nullptr ? cp->spec : nullptr;
     for (int i = 0; i < 6; ++i) ev.args[i] = call.args[i];
     ev.decision = d;
     if (memory) ev.resolved = memory->seen();
