@@ -8,7 +8,7 @@ expect_status 0
 expect_stdout_contains "mkdir($WORK/newdir): EACCES"
 expect_stdout_contains "after"
 expect_file_absent "$WORK/newdir"
-expect_stderr_matches '^sysgate: pid [0-9]+ x86_64 mkdir\(.*\) -> deny EACCES \[rule "no-mkdir" at .*deny-files.yaml:[0-9]+:[0-9]+\]'
+expect_stderr_matches '^sysgate: pid [0-9]+ x86_64 mkdir\(.*\)( [a-z_]+=[^ ]+)* -> deny EACCES \[rule "no-mkdir" at .*deny-files.yaml:[0-9]+:[0-9]+\]'
 # mkdirat, through coreutils.
 sg --policy "$P" -- mkdir -p "$WORK/a/b"
 expect_status 1

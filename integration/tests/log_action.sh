@@ -21,8 +21,8 @@ expect_status 0
 expect_stdout_contains "mkdir($WORK/d): OK"
 expect_stdout_contains "rmdir($WORK/d): EACCES"
 expect_dir_present "$WORK/d"
-expect_stderr_matches '^sysgate: pid [0-9]+ x86_64 mkdir\(path=0x[0-9a-f]+, mode=0777\) -> log \[rule "log-mkdir" at .*log.yaml:6:5\]'
-expect_stderr_matches '^sysgate: pid [0-9]+ x86_64 rmdir\(.*\) -> deny EACCES \[rule "no-rmdir"'
+expect_stderr_matches '^sysgate: pid [0-9]+ x86_64 mkdir\(path=0x[0-9a-f]+, mode=0777\) path=[^ ]+/d -> log \[rule "log-mkdir" at .*log.yaml:6:5\]'
+expect_stderr_matches '^sysgate: pid [0-9]+ x86_64 rmdir\(.*\)( [a-z_]+=[^ ]+)* -> deny EACCES \[rule "no-rmdir"'
 python3 - "$WORK/log.jsonl" <<'PY' >"$WORK/py.out" 2>&1
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]

@@ -385,8 +385,10 @@ int cmd_run(const std::vector<std::string>& args) {
   RunResult result;
   try {
     result = monitor.run(std::move(spec), enforcer, relay.get());
+  } catch (const std::system_error& e) {
+    return fail(Verdict::SetupError, e.what(), kExitSysgateError, &plan.policy);  // starting the program failed
   } catch (const std::exception& e) {
-    return fail(Verdict::SetupError, e.what(), kExitSysgateError, &plan.policy);
+    return fail(Verdict::InternalError, std::string("internal error: ") + e.what(), kExitSysgateError, &plan.policy);
   }
   relay.reset();
   log->flush();

@@ -417,7 +417,10 @@ Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6],
       int error = EFAULT;
       auto holds = memory_test_holds(t, memory, error);
       if (!holds) {
+        // The kernel would fail the call itself: fail it the same way; only an
+        // unreadable (or shared) argument is reported.
         Decision d = deny(error, Decision::Source::Rule);
+        d.log = error == EFAULT;
         d.rule = cr.rule;
         return d;
       }

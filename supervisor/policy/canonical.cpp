@@ -42,13 +42,17 @@ std::string canonical_text(const Policy& p) {
     }
     jr["syscalls"] = sels;
     nlohmann::ordered_json args = nlohmann::ordered_json::array();
-    for (const auto& t : r.args) args.push_back({{"arg", t.arg}, {"op", to_string(t.op)}, {"values", t.values}});
+    for (const auto& t : r.args)
+      args.push_back({{"arg", t.arg}, {"op", to_string(t.op)}, {"values", t.values}, {"patterns", t.texts}});
     jr["args"] = args;
     jr["action"] = action_json(r.action);
     jr["log"] = r.log;
     rules.push_back(jr);
   }
   j["rules"] = rules;
+  j["filesystem"] = {{"present", p.filesystem.present}, {"read", p.filesystem.read}, {"write", p.filesystem.write},
+                     {"exec", p.filesystem.exec},       {"deny", p.filesystem.deny},   {"errno", p.filesystem.error}};
+  j["network"] = {{"present", p.network.present}, {"allow", p.network.allow}, {"errno", p.network.error}};
   const Limits& l = p.limits;
   j["limits"] = {{"cpu_time", opt(l.cpu_time_s)}, {"wall_time", opt(l.wall_time_s)}, {"memory", opt(l.memory)},
                  {"processes", opt(l.processes)}, {"output", opt(l.output)},   {"file_size", opt(l.file_size)},

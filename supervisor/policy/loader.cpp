@@ -310,8 +310,9 @@ class FileParser {
         if (!e) return std::nullopt;
         return Action{Action::Kind::Deny, *e};
       }
-      if (in_rule && (key == "return" || key == "redirect" || key == "rewrite")) {
-        error(it->first.Mark(), "action '" + key + "' is not supported yet by this sysgate");
+      if (key == "return" || key == "redirect" || key == "rewrite") {
+        error(it->first.Mark(), in_rule ? "action '" + key + "' is not supported yet by this sysgate"
+                                        : "'" + key + "' cannot be the default (the default is allow, kill, log or {deny: ERRNO})");
         return std::nullopt;
       }
       error(it->first.Mark(), "unknown action '" + key + "'" + did_you_mean(key, kActionKeys));
@@ -690,7 +691,9 @@ class FileParser {
 struct Source {
   std::string display;  // file name as shown in errors
   std::string text;
-  fs::path dir;  // where its includes are looked up; empty for shipped ones
+  fs::path dir;          // where its includes are looked up
+  bool from_file = true;  // false for shipped policies (includes: shipped ones only)
+  std::string identity;  // canonical path (or shipped name), for include cycles
 };
 
 std::optional<Source> read_source(const std::string& path) {
@@ -698,7 +701,10 @@ std::optional<Source> read_source(const std::string& path) {
   if (!in) return std::nullopt;
   std::stringstream ss;
   ss << in.rdbuf();
-  return Source{path, ss.str(), fs::path(path).parent_path()};
+  fs::path dir = fs::path(path).parent_path();
+  std::error_code ec;
+  std::string identity = fs::weakly_canonical(path, ec).string();
+  return Source{path, ss.str(), dir.empty() ? fs::path(".") : dir, true, ec ? path : identity};
 }
 
 void append(std::vector<std::string>& to, const std::vector<std::string>& from) {
@@ -728,6 +734,10 @@ void merge_network(NetworkSection& mine, const NetworkSection& sub) {
   append(mine.allow, sub.allow);
 }
 
+Source shipped_source(const std::string& name, std::string_view text) {
+  return Source{"<shipped:" + name + ">", std::string(text), {}, false, "<shipped:" + name + ">"};
+}
+
 class Merger {
  public:
   Merger(const LoadOptions& options, std::vector<Diagnostic>& errors) : options_(options), errors_(errors) {}
@@ -736,17 +746,17 @@ class Merger {
   // override what it includes; its scalars win.
   FilePolicy load(const Source& src, std::vector<std::string>& sources, std::vector<std::string>& stack) {
     sources.push_back(src.display);
-    stack.push_back(src.display);
+    stack.push_back(src.identity);
     FileParser parser(src.display, options_, errors_);
     FilePolicy fp = parser.parse(src.text);
     for (const auto& [name, where] : fp.includes) {
-      auto inc = resolve_include(name, src.dir);
+      auto inc = resolve_include(name, src);
       if (!inc) {
         errors_.push_back({where, "cannot find included policy '" + name + "' (looked next to " + src.display +
                                       " and among the shipped policies)"});
         continue;
       }
-      if (std::find(stack.begin(), stack.end(), inc->display) != stack.end()) {
+      if (std::find(stack.begin(), stack.end(), inc->identity) != stack.end()) {
         errors_.push_back({where, "include cycle: '" + inc->display + "' includes itself"});
         continue;
       }
@@ -768,14 +778,15 @@ class Merger {
   }
 
  private:
-  std::optional<Source> resolve_include(const std::string& name, const fs::path& dir) {
-    if (!dir.empty() || fs::path(name).is_absolute()) {
-      fs::path p = fs::path(name).is_absolute() ? fs::path(name) : dir / name;
-      if (fs::is_regular_file(p)) return read_source(p.string());
+  std::optional<Source> resolve_include(const std::string& name, const Source& from) {
+    if (from.from_file || fs::path(name).is_absolute()) {
+      fs::path p = fs::path(name).is_absolute() ? fs::path(name) : from.dir / name;
+      std::error_code ec;
+      if (fs::is_regular_file(p, ec)) return read_source(p.lexically_normal().string());
     }
     std::string stem = name;
     if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".yaml") == 0) stem.resize(stem.size() - 5);
-    if (auto text = shipped_policy(stem)) return Source{"<shipped:" + stem + ">", std::string(*text), {}};
+    if (auto text = shipped_policy(stem)) return shipped_source(stem, *text);
     return std::nullopt;
   }
 
@@ -811,7 +822,8 @@ Policy finish(const Source& src, const LoadOptions& options) {
 }  // namespace
 
 Policy load_text(std::string_view text, const std::string& display_name, const LoadOptions& options) {
-  return finish(Source{display_name, std::string(text), fs::path(display_name).parent_path()}, options);
+  fs::path dir = fs::path(display_name).parent_path();
+  return finish(Source{display_name, std::string(text), dir.empty() ? fs::path(".") : dir, true, display_name}, options);
 }
 
 Policy load_file(const std::string& path, const LoadOptions& options) {
@@ -825,7 +837,7 @@ Policy load_file(const std::string& path, const LoadOptions& options) {
 Policy load_shipped(std::string_view name, const LoadOptions& options) {
   auto text = shipped_policy(name);
   if (!text) throw InputError(std::vector<Diagnostic>{{{std::string(name), 0, 0}, "no shipped policy of that name"}});
-  return finish(Source{"<shipped:" + std::string(name) + ">", std::string(*text), {}}, options);
+  return finish(shipped_source(std::string(name), *text), options);
 }
 
 }  // namespace sysgate::policy
