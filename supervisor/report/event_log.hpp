@@ -53,6 +53,7 @@ class EventLog {
  private:
   std::FILE* human_;
   std::FILE* json_ = nullptr;
+  std::string json_line_;  // reused buffer
   std::uint64_t denial_count_ = 0;
   std::vector<nlohmann::ordered_json> first_denials_;
   nlohmann::ordered_json violation_;
