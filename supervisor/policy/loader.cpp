@@ -60,8 +60,11 @@ struct FilePolicy {
 
 class FileParser {
  public:
-  FileParser(std::string file, const LoadOptions& options, std::vector<Diagnostic>& errors)
-      : file_(std::move(file)), options_(options), errors_(errors) {}
+  // `outer_vars`: the including files' variables, which win over this file's
+  // own (an included policy can be parameterised by the one including it).
+  FileParser(std::string file, const LoadOptions& options, std::vector<Diagnostic>& errors,
+             const std::map<std::string, std::string>& outer_vars)
+      : file_(std::move(file)), options_(options), errors_(errors), outer_vars_(outer_vars) {}
 
   FilePolicy parse(std::string_view text) {
     FilePolicy out;
@@ -83,6 +86,7 @@ class FileParser {
     check_keys(root, kTopKeys, "policy");
     // vars first: other values may use them.
     if (auto v = root["vars"]) parse_vars(v, out);
+    for (const auto& [k, v] : outer_vars_) out.vars[k] = v;
     vars_ = &out.vars;
     if (auto v = root["version"]) {
       auto n = integer(v);
@@ -685,6 +689,7 @@ class FileParser {
   std::string file_;
   const LoadOptions& options_;
   std::vector<Diagnostic>& errors_;
+  const std::map<std::string, std::string>& outer_vars_;
   const std::map<std::string, std::string>* vars_ = nullptr;
 };
 
@@ -744,10 +749,11 @@ class Merger {
 
   // Loads a file and its includes. The file's own rules come first, so it can
   // override what it includes; its scalars win.
-  FilePolicy load(const Source& src, std::vector<std::string>& sources, std::vector<std::string>& stack) {
+  FilePolicy load(const Source& src, std::vector<std::string>& sources, std::vector<std::string>& stack,
+                  const std::map<std::string, std::string>& outer_vars) {
     sources.push_back(src.display);
     stack.push_back(src.identity);
-    FileParser parser(src.display, options_, errors_);
+    FileParser parser(src.display, options_, errors_, outer_vars);
     FilePolicy fp = parser.parse(src.text);
     for (const auto& [name, where] : fp.includes) {
       auto inc = resolve_include(name, src);
@@ -760,7 +766,7 @@ class Merger {
         errors_.push_back({where, "include cycle: '" + inc->display + "' includes itself"});
         continue;
       }
-      FilePolicy sub = load(*inc, sources, stack);
+      FilePolicy sub = load(*inc, sources, stack, fp.vars);
       if (!fp.version) fp.version = sub.version;
       if (fp.name.empty()) fp.name = sub.name;
       if (!fp.abis) fp.abis = sub.abis;
@@ -798,7 +804,7 @@ Policy finish(const Source& src, const LoadOptions& options) {
   std::vector<Diagnostic> errors;
   std::vector<std::string> sources, stack;
   Merger merger(options, errors);
-  FilePolicy fp = merger.load(src, sources, stack);
+  FilePolicy fp = merger.load(src, sources, stack, {});
   if (!errors.empty()) throw InputError(std::move(errors));
   Policy p;
   p.version = fp.version.value_or(1);
