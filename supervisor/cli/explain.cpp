@@ -25,6 +25,10 @@ std::string rule_ref(const Rule& r) {
 
 std::string test_text(const ArgTest& t) {
   std::string s = t.arg + " " + to_string(t.op) + " ";
+  if (!t.texts.empty()) {
+    for (std::size_t i = 0; i < t.texts.size(); ++i) s += (i ? ", " : "") + t.texts[i];
+    return s + " (traced: read from memory)";
+  }
   if (t.values.size() == 1 && t.op != ArgTest::Op::In && t.op != ArgTest::Op::NotIn) return s + std::to_string(t.values[0]);
   s += "[";
   for (std::size_t i = 0; i < t.values.size(); ++i) s += (i ? ", " : "") + std::to_string(t.values[i]);

@@ -169,8 +169,20 @@ CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr) {
   };
   call.filesystem = plan.policy.filesystem.present && fs::find_path_call(call.name) != nullptr;
   call.network = plan.policy.network.present && is_network_call(call.name);
-  for (const auto& cr : call.rules) see(kernel_of(cr));
-  if (reaches_default) {
+  // What the filter sees: a rule with memory tests traces as soon as its scalar
+  // tests hold, so with no scalar tests nothing after it reaches the kernel's decision.
+  bool filter_reaches_default = true;
+  for (const auto& cr : call.rules) {
+    see(kernel_of(cr));
+    bool scalar_only_gate = cr.rule->note == Rule::kNoNote;
+    bool any_scalar = false;
+    for (const auto& t : cr.tests) any_scalar = any_scalar || t.scalar();
+    if (scalar_only_gate && !any_scalar) {
+      filter_reaches_default = false;
+      break;
+    }
+  }
+  if (reaches_default && filter_reaches_default) {
     const Action& d = plan.policy.default_action;
     see(call.filesystem || call.network ? KernelVerdict::Trace
                                         : (d.kind == Action::Kind::Allow ? KernelVerdict::Allow : KernelVerdict::Trace));
