@@ -257,7 +257,18 @@ void Monitor::decide(const SyscallView& call) {
       }
     }
   }
-  if (d.log || d.action.kind == Action::Kind::Kill) {
+  if ((d.notes & Rule::kSharedMemory) != 0) shared_mms_.insert(t.mm);
+  bool counts_task = (d.notes & Rule::kTaskCreation) != 0 && d.action.kind != Action::Kind::Deny &&
+                     d.action.kind != Action::Kind::Kill;
+  if (counts_task && limits_ != nullptr && limits_->refuses_task(threads_.size() + pending_tasks_)) {
+    // One task too many: refused as pids.max would, and the run ends.
+    d.action = {Action::Kind::Deny, EAGAIN};
+    limit_hit_ = Verdict::ProcessLimit;
+  }
+  // The event is built from what was read before the call resumes, and
+  // written after: formatting it does not hold the program up.
+  const bool record = d.log || d.action.kind == Action::Kind::Kill;
+  if (record) {
     ev.pid = t.tgid;
     ev.tid = call.tid;
     if (call.abi) {
@@ -273,15 +284,6 @@ void Monitor::decide(const SyscallView& call) {
     for (int i = 0; i < 6; ++i) ev.args[i] = call.args[i];
     ev.decision = d;
     if (memory) ev.resolved = memory->seen();
-    log_.record(ev);
-  }
-  if ((d.notes & Rule::kSharedMemory) != 0) shared_mms_.insert(t.mm);
-  bool counts_task = (d.notes & Rule::kTaskCreation) != 0 && d.action.kind != Action::Kind::Deny &&
-                     d.action.kind != Action::Kind::Kill;
-  if (counts_task && limits_ != nullptr && limits_->refuses_task(threads_.size() + pending_tasks_)) {
-    // One task too many: refused as pids.max would, and the run ends.
-    d.action = {Action::Kind::Deny, EAGAIN};
-    limit_hit_ = Verdict::ProcessLimit;
   }
   switch (d.action.kind) {
     case Action::Kind::Allow:
@@ -292,28 +294,28 @@ void Monitor::decide(const SyscallView& call) {
         ++pending_tasks_;
         ptrace(PTRACE_SYSCALL, call.tid, nullptr, 0);
         thaw_after(call.tid, frozen, false);
-        return;
-      }
-      if (frozen.empty()) {
+      } else if (frozen.empty()) {
         resume(call.tid);
       } else {
         ptrace(PTRACE_SYSCALL, call.tid, nullptr, 0);  // to see when the kernel is done with the argument
         thaw_after(call.tid, frozen, true);
       }
-      return;
+      break;
     case Action::Kind::Deny:
       skip_syscall(call.tid, d.action.error);
       if (call.stop == SyscallView::Stop::Entry) t.pending_errno = d.action.error;
       resume(call.tid);
       thaw_after(call.tid, frozen, false);
-      return;
+      break;
     case Action::Kind::Kill:
       // The thread stays stopped: the call never runs.
+      log_.record(ev);
       killed_ = true;
       result_.violation = ev.abi + " " + report::EventLog::format_call(ev) + " [" + d.reason() + "]";
       kill_everything();
       return;
   }
+  if (record) log_.record(ev);
 }
 
 void Monitor::on_syscall(pid_t tid) {
