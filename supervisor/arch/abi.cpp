@@ -62,9 +62,15 @@ std::optional<Abi> abi_of_call(std::uint32_t audit_arch, std::uint64_t nr) {
 
 int syscall_number(Abi abi, std::string_view name) {
   std::string n(name);
-  int nr = seccomp_syscall_resolve_name_arch(abi_info(abi).scmp_arch, n.c_str());
-  // libseccomp answers pseudo numbers (< 0) for calls this ABI lacks.
-  return nr < 0 ? -1 : nr;
+  if (name.empty()) return -1;
+  const AbiInfo& info = abi_info(abi);
+  int nr = seccomp_syscall_resolve_name_arch(info.scmp_arch, n.c_str());
+  if (nr >= 0) return nr;
+  // libseccomp answers pseudo numbers (< 0) for calls this ABI lacks, and for
+  // i386's direct socket and IPC calls (it prefers socketcall/ipc): search.
+  for (int i = static_cast<int>(info.nr_base); i <= info.highest_nr; ++i)
+    if (syscall_name(abi, i) == name) return i;
+  return -1;
 }
 
 std::string syscall_name(Abi abi, long nr) {

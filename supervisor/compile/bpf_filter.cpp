@@ -38,6 +38,24 @@ std::uint32_t ret_of(const CompiledRule& cr) {
 
 using L = BpfAssembler::Label;
 
+bool same_test(const CompiledTest& a, const CompiledTest& b) {
+  return a.index == b.index && a.is32 == b.is32 && a.is_signed == b.is_signed && a.op == b.op &&
+         a.values == b.values && a.fixed == b.fixed && a.scalar() == b.scalar();
+}
+
+// Two calls whose leaves would be the same instructions.
+bool same_leaf(const CallPlan& a, const CallPlan& b) {
+  if (a.rules.size() != b.rules.size() || a.filesystem != b.filesystem || a.network != b.network) return false;
+  for (std::size_t i = 0; i < a.rules.size(); ++i) {
+    const auto& ra = a.rules[i];
+    const auto& rb = b.rules[i];
+    if (ra.rule != rb.rule || ra.tests.size() != rb.tests.size()) return false;
+    for (std::size_t k = 0; k < ra.tests.size(); ++k)
+      if (!same_test(ra.tests[k], rb.tests[k])) return false;
+  }
+  return true;
+}
+
 class FilterBuilder {
  public:
   explicit FilterBuilder(const Plan& plan) : plan_(plan) {}
@@ -84,8 +102,10 @@ class FilterBuilder {
     }
     std::vector<Segment> segs;
     auto add = [&](std::uint32_t n, std::uint32_t ret, const CallPlan* call) {
-      if (call == nullptr && !segs.empty() && segs.back().call == nullptr && segs.back().ret == ret &&
-          segs.back().hi + 1 == n) {
+      // Neighbouring numbers that end the same (or run the same tests) share one leaf.
+      if (!segs.empty() && segs.back().hi + 1 == n &&
+          (call == nullptr ? segs.back().call == nullptr && segs.back().ret == ret
+                           : segs.back().call != nullptr && same_leaf(*segs.back().call, *call))) {
         segs.back().hi = n;
         return;
       }
@@ -149,6 +169,11 @@ class FilterBuilder {
   // Falls through when the test holds, jumps to `fail` when not.
   void test(const CompiledTest& t, L fail) {
     using Op = ArgTest::Op;
+    if (t.fixed == CompiledTest::Fixed::Always) return;
+    if (t.fixed == CompiledTest::Fixed::Never) {
+      a_.jump(fail);
+      return;
+    }
     const L next = BpfAssembler::kNext;
     bool ordering = t.op == Op::Lt || t.op == Op::Le || t.op == Op::Gt || t.op == Op::Ge;
     std::uint64_t mask = 0;

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <climits>
+#include <cstdint>
 #include <map>
 
 #include "arch/abi.hpp"
@@ -108,6 +110,47 @@ bool selects(const SyscallSelector& sel, long nr, const std::string& name, const
   return false;
 }
 
+// Values of a test as the kernel compares them. `abi32`: the argument is a
+// word of a 32-bit ABI, where a value outside 32 bits can never occur (the
+// loader already refuses such values for int-typed arguments).
+void fix_wide_values(CompiledTest& ct, const ArgTest& t, bool abi32) {
+  using Op = ArgTest::Op;
+  using F = CompiledTest::Fixed;
+  auto fits = [](std::int64_t v) { return v >= INT32_MIN && v <= static_cast<std::int64_t>(UINT32_MAX); };
+  std::vector<std::uint64_t> kept;
+  std::uint64_t mask = 0;
+  for (auto v : t.values) {
+    auto u = static_cast<std::uint64_t>(v);
+    if (abi32 && !fits(v) && t.op != Op::All && t.op != Op::Any && t.op != Op::None) {
+      switch (t.op) {
+        case Op::Eq: ct.fixed = F::Never; break;
+        case Op::Ne: ct.fixed = F::Always; break;
+        case Op::Lt:
+        case Op::Le: ct.fixed = (ct.is_signed && v < 0) ? F::Never : F::Always; break;
+        case Op::Gt:
+        case Op::Ge: ct.fixed = (ct.is_signed && v < 0) ? F::Always : F::Never; break;
+        default: break;  // In / NotIn: the value is dropped from the set
+      }
+      continue;
+    }
+    if (abi32 && (t.op == Op::All || t.op == Op::Any || t.op == Op::None)) {
+      mask |= u;
+      u &= 0xffffffffu;
+      if (u == 0) continue;  // a bit no 32-bit argument has
+    }
+    kept.push_back(ct.is32 ? (u & 0xffffffffu) : u);
+  }
+  if (abi32 && kept.empty()) {
+    if (t.op == Op::In || t.op == Op::Any || t.op == Op::AccMode) ct.fixed = F::Never;
+    if (t.op == Op::NotIn || t.op == Op::None) ct.fixed = F::Always;
+    if (t.op == Op::All) ct.fixed = (mask >> 32) != 0 ? F::Never : F::Always;
+  } else if (abi32 && t.op == Op::All && (mask >> 32) != 0) {
+    ct.fixed = F::Never;  // a bit above 32 must be set: impossible
+  }
+  ct.values = std::move(kept);
+  if (ct.values.empty() && ct.fixed == F::No) ct.values.push_back(0);
+}
+
 KernelVerdict kernel_of(const CompiledRule& cr) {
   if (cr.rule->note != Rule::kNoNote) return KernelVerdict::Trace;
   for (const auto& t : cr.tests)
@@ -148,10 +191,7 @@ CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr) {
         if (t.op == ArgTest::Op::PathGlob) ct.paths.emplace_back(fs::PathPattern::Kind::Glob, canonical(text));
         if (t.op == ArgTest::Op::AddrIn || t.op == ArgTest::Op::AddrNotIn) ct.addrs.emplace_back(text);
       }
-      for (auto v : t.values) {
-        auto u = static_cast<std::uint64_t>(v);
-        ct.values.push_back(ct.is32 ? (u & 0xffffffffu) : u);
-      }
+      fix_wide_values(ct, t, !info.word64 && !arch::is_32bit(r->kind));
       cr.tests.push_back(std::move(ct));
     }
     call.rules.push_back(std::move(cr));
@@ -167,7 +207,8 @@ CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr) {
     if (uniform && *uniform != k) mixed = true;
     uniform = k;
   };
-  call.filesystem = plan.policy.filesystem.present && fs::find_path_call(call.name) != nullptr;
+  call.filesystem =
+      plan.policy.filesystem.present && (fs::find_path_call(call.name) != nullptr || call.name == "bind");
   call.network = plan.policy.network.present && is_network_call(call.name);
   // What the filter sees: a rule with memory tests traces as soon as its scalar
   // tests hold, so with no scalar tests nothing after it reaches the kernel's decision.
@@ -219,6 +260,7 @@ void compile_sections(Plan& plan) {
 }  // namespace
 
 bool CompiledTest::holds(std::uint64_t arg) const {
+  if (fixed != Fixed::No) return fixed == Fixed::Always;
   std::uint64_t a = is32 ? (arg & 0xffffffffu) : arg;
   auto less = [&](std::uint64_t x, std::uint64_t y) {
     if (!is_signed) return x < y;
@@ -296,6 +338,18 @@ Decision deny(int error, Decision::Source source) { return {{Action::Kind::Deny,
 constexpr auto kFs = Decision::Source::Filesystem;
 constexpr auto kNet = Decision::Source::Network;
 
+bool any_match(const std::vector<fs::PathPattern>& pats, const fs::ResolvedPath& path) {
+  for (const auto& p : pats)
+    if (p.matches(path.path) || (!path.self_alias.empty() && p.matches(path.self_alias))) return true;
+  return false;
+}
+
+bool any_below(const std::vector<fs::PathPattern>& pats, const fs::ResolvedPath& path) {
+  for (const auto& p : pats)
+    if (p.has_below(path.path) || (!path.self_alias.empty() && p.has_below(path.self_alias))) return true;
+  return false;
+}
+
 // A test on memory: nullopt when the memory cannot be read (the call then
 // fails as the kernel would fail it).
 std::optional<bool> memory_test_holds(const CompiledTest& t, CallMemory* memory, int& error) {
@@ -307,9 +361,7 @@ std::optional<bool> memory_test_holds(const CompiledTest& t, CallMemory* memory,
     const fs::ResolvedPath* p = memory->path(t.index, error);
     if (p == nullptr) return std::nullopt;
     if (!p->is_file) return false;
-    for (const auto& pat : t.paths)
-      if (pat.matches(p->path)) return true;
-    return false;
+    return any_match(t.paths, *p);
   }
   const auto* addrs = memory->addresses(error);
   if (addrs == nullptr) return std::nullopt;
@@ -323,22 +375,10 @@ std::optional<bool> memory_test_holds(const CompiledTest& t, CallMemory* memory,
   return true;
 }
 
-bool any_match(const std::vector<fs::PathPattern>& pats, const std::string& path) {
-  for (const auto& p : pats)
-    if (p.matches(path)) return true;
-  return false;
-}
-
-bool any_below(const std::vector<fs::PathPattern>& pats, const std::string& path) {
-  for (const auto& p : pats)
-    if (p.has_below(path)) return true;
-  return false;
-}
-
 // The filesystem section's answer for one resolved path.
 bool filesystem_allows(const CompiledFilesystem& f, const fs::ResolvedPath& p, fs::Access access) {
   if (!p.is_file) return access == fs::Access::Stat;  // pipes, sockets, memfds, deleted files
-  if (any_match(f.deny, p.path)) return false;
+  if (any_match(f.deny, p)) return false;
   if (!f.deny_inodes.empty() && p.exists) {
     struct stat st{};
     if (stat(p.path.c_str(), &st) == 0)
@@ -346,12 +386,12 @@ bool filesystem_allows(const CompiledFilesystem& f, const fs::ResolvedPath& p, f
         if (st.st_dev == dev && st.st_ino == ino) return false;
   }
   switch (access) {
-    case fs::Access::Exec: return any_match(f.exec, p.path);
-    case fs::Access::Write: return any_match(f.write, p.path);
-    case fs::Access::Read: return any_match(f.read, p.path) || any_match(f.write, p.path) || any_match(f.exec, p.path);
+    case fs::Access::Exec: return any_match(f.exec, p);
+    case fs::Access::Write: return any_match(f.write, p);
+    case fs::Access::Read: return any_match(f.read, p) || any_match(f.write, p) || any_match(f.exec, p);
     case fs::Access::Stat:
-      return any_match(f.read, p.path) || any_match(f.write, p.path) || any_match(f.exec, p.path) ||
-             any_below(f.read, p.path) || any_below(f.write, p.path) || any_below(f.exec, p.path);
+      return any_match(f.read, p) || any_match(f.write, p) || any_match(f.exec, p) || any_below(f.read, p) ||
+             any_below(f.write, p) || any_below(f.exec, p);
   }
   return false;
 }
@@ -381,6 +421,20 @@ std::optional<Decision> filesystem_decision(const Plan& plan, const CallPlan& ca
   return Decision{{Action::Kind::Allow, 0}, false, kFs, nullptr};
 }
 
+// UNIX socket paths are files: resolved like any path (relative to the cwd,
+// `..`, symlinks) before they are matched. `follow`: connect follows a final
+// symlink, bind creates the name.
+std::optional<net::SocketAddress> resolved_unix(const net::SocketAddress& a, CallMemory* memory, bool follow,
+                                                int& error, const fs::ResolvedPath** out = nullptr) {
+  if (a.family != AF_UNIX || a.abstract || a.unnamed) return a;
+  const fs::ResolvedPath* p = memory->resolve(a.unix_path, follow, error);
+  if (p == nullptr) return std::nullopt;
+  if (out != nullptr) *out = p;
+  net::SocketAddress r = a;
+  r.unix_path = p->path;
+  return r;
+}
+
 std::optional<Decision> network_decision(const Plan& plan, const CallPlan& call, const std::uint64_t args[6],
                                          CallMemory* memory) {
   const auto& n = plan.network;
@@ -394,20 +448,41 @@ std::optional<Decision> network_decision(const Plan& plan, const CallPlan& call,
   int error = EFAULT;
   const auto* addrs = memory != nullptr ? memory->addresses(error) : nullptr;
   if (addrs == nullptr) return deny(error, kNet);
-  for (const auto& a : *addrs) {
-    if (a.family == AF_UNSPEC) continue;  // connect(AF_UNSPEC) dissolves an association
-    bool ok = false;
-    for (const auto& p : n.allow) ok = ok || p.matches(a);
-    if (!ok) return deny(n.error, kNet);
-    // Binding a UNIX socket creates a file: a write to the filesystem section.
-    if (call.name == "bind" && a.family == AF_UNIX && !a.unnamed && a.unix_path[0] != '@' && plan.filesystem.present) {
-      int e = EFAULT;
-      const fs::ResolvedPath* p = memory->resolve(a.unix_path, e);
-      if (p == nullptr) return deny(e, kFs);
-      if (!filesystem_allows(plan.filesystem, *p, fs::Access::Write)) return deny(plan.filesystem.error, kFs);
+  for (const auto& raw : *addrs) {
+    if (raw.family == AF_UNSPEC && call.name == "connect") continue;  // dissolves an association
+    net::SocketAddress a = raw;
+    if (a.family == AF_UNSPEC) a.family = AF_INET;  // what IPv4 sendto and bind make of it
+    int e = EFAULT;
+    auto r = resolved_unix(a, memory, call.name != "bind", e);
+    if (!r) {
+      Decision d = deny(e, kNet);
+      d.log = e == EFAULT;
+      return d;
     }
+    bool ok = false;
+    for (const auto& p : n.allow) ok = ok || p.matches(*r);
+    if (!ok) return deny(n.error, kNet);
   }
   return Decision{{Action::Kind::Allow, 0}, false, kNet, nullptr};
+}
+
+// bind() of a UNIX socket path creates a file: a write for the filesystem section.
+std::optional<Decision> unix_bind_decision(const Plan& plan, CallMemory* memory) {
+  int error = EFAULT;
+  const auto* addrs = memory != nullptr ? memory->addresses(error) : nullptr;
+  if (addrs == nullptr) return deny(error, kFs);
+  for (const auto& a : *addrs) {
+    if (a.family != AF_UNIX || a.abstract || a.unnamed) continue;
+    int e = EFAULT;
+    const fs::ResolvedPath* p = nullptr;
+    if (!resolved_unix(a, memory, false, e, &p)) {
+      Decision d = deny(e, kFs);
+      d.log = e == EFAULT;
+      return d;
+    }
+    if (p != nullptr && !filesystem_allows(plan.filesystem, *p, fs::Access::Write)) return deny(plan.filesystem.error, kFs);
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -450,6 +525,8 @@ Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6],
       return d;
     }
   }
+  if (call->filesystem && call->name == "bind")
+    if (auto d = unix_bind_decision(plan, memory)) return *d;
   if (call->filesystem)
     if (auto d = filesystem_decision(plan, *call, args, memory)) return *d;
   if (call->network)

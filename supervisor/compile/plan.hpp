@@ -28,6 +28,9 @@ struct CompiledTest {
   bool is_signed = false;
   ArgTest::Op op = ArgTest::Op::Eq;
   std::vector<std::uint64_t> values;  // truncated to 32 bits when is32
+  // On a 32-bit ABI a value wider than 32 bits can never be an argument: the
+  // test is then decided without looking (eq never holds, ne always does ...).
+  enum class Fixed : std::uint8_t { No, Always, Never } fixed = Fixed::No;
   std::vector<fs::PathPattern> paths;       // path tests
   std::vector<net::AddressPattern> addrs;   // socket address tests
   bool scalar() const { return paths.empty() && addrs.empty(); }
@@ -56,7 +59,7 @@ class CallMemory {
   // kernel would fail the lookup (EFAULT, ENOENT, ELOOP, EBADF ...).
   virtual const fs::ResolvedPath* path(int index, int& error) = 0;
   // A path that is not an argument (a UNIX socket's), resolved against the cwd.
-  virtual const fs::ResolvedPath* resolve(const std::string& path, int& error) = 0;
+  virtual const fs::ResolvedPath* resolve(const std::string& path, bool follow_last, int& error) = 0;
   // Every destination address the call names (empty: none, e.g. sendto on a
   // connected socket); nullptr with `error` set when unreadable.
   virtual const std::vector<net::SocketAddress>* addresses(int& error) = 0;

@@ -12,10 +12,13 @@ using A = Access;
 using R = AccessRule;
 using F = Follow;
 
+// `flags`: the argument the access rule reads; `at_flags`: the AT_* flags
+// argument (the same one unless given).
 constexpr PathArg P(int path, int dirfd, A access, F follow = F::Yes, R rule = R::Fixed, int flags = -1,
-                    bool empty_ok = false) {
+                    bool empty_ok = false, int at_flags = -2) {
   return PathArg{static_cast<std::int8_t>(path), static_cast<std::int8_t>(dirfd), access, rule, follow,
-                 static_cast<std::int8_t>(flags), empty_ok};
+                 static_cast<std::int8_t>(flags), empty_ok,
+                 static_cast<std::int8_t>(at_flags == -2 ? (rule == R::Fixed || rule == R::OpenFlags ? flags : -1) : at_flags)};
 }
 
 // Sorted by name. Argument indexes follow the syscall table's order.
@@ -31,7 +34,7 @@ constexpr PathCall kCalls[] = {
     {"execve", 1, {P(0, -1, A::Exec)}},
     {"execveat", 1, {P(1, 0, A::Exec, F::UnlessNoFollow, R::Fixed, 4, true)}},
     {"faccessat", 1, {P(1, 0, A::Stat, F::Yes, R::AccessMode, 2)}},
-    {"faccessat2", 1, {P(1, 0, A::Stat, F::UnlessNoFollow, R::AccessMode, 2)}},
+    {"faccessat2", 1, {P(1, 0, A::Stat, F::UnlessNoFollow, R::AccessMode, 2, true, 3)}},
     {"fanotify_mark", 1, {P(4, 3, A::Read)}},
     {"fchmodat", 1, {P(1, 0, A::Write)}},
     {"fchmodat2", 1, {P(1, 0, A::Write, F::UnlessNoFollow, R::Fixed, 3, true)}},
@@ -63,6 +66,7 @@ constexpr PathCall kCalls[] = {
     {"open", 1, {P(0, -1, A::Read, F::OpenFlags, R::OpenFlags, 1)}},
     {"openat", 1, {P(1, 0, A::Read, F::OpenFlags, R::OpenFlags, 2)}},
     {"pivot_root", 2, {P(0, -1, A::Write), P(1, -1, A::Write)}},
+    {"quotactl", 1, {P(1, -1, A::Write)}},
     {"readlink", 1, {P(0, -1, A::Stat, F::No)}},
     {"readlinkat", 1, {P(1, 0, A::Stat, F::No, R::Fixed, -1, true)}},
     {"removexattr", 1, {P(0, -1, A::Write)}},
@@ -89,6 +93,7 @@ constexpr PathCall kCalls[] = {
     {"uselib", 1, {P(0, -1, A::Exec)}},
     {"utime", 1, {P(0, -1, A::Write)}},
     {"utimensat", 1, {P(1, 0, A::Write, F::UnlessNoFollow, R::Fixed, 3, true)}},
+    {"utimensat_time64", 1, {P(1, 0, A::Write, F::UnlessNoFollow, R::Fixed, 3, true)}},
     {"utimes", 1, {P(0, -1, A::Write)}},
 };
 
@@ -130,7 +135,7 @@ Access access_of(const PathArg& a, const std::uint64_t args[6]) {
 }
 
 bool follows_last(const PathArg& a, const std::uint64_t args[6]) {
-  auto flags = a.flags >= 0 ? static_cast<std::uint32_t>(args[a.flags]) : 0u;
+  auto flags = a.at_flags >= 0 ? static_cast<std::uint32_t>(args[a.at_flags]) : 0u;
   switch (a.follow) {
     case Follow::Yes: return true;
     case Follow::No: return false;

@@ -38,8 +38,9 @@ struct PathArg {
   Access access = Access::Read;
   AccessRule rule = AccessRule::Fixed;
   Follow follow = Follow::Yes;
-  std::int8_t flags = -1;  // argument index of the flags/mode the rule or follow reads
+  std::int8_t flags = -1;     // argument index of the flags/mode the access rule reads
   bool empty_path_ok = false;  // AT_EMPTY_PATH is honoured (the path may be "")
+  std::int8_t at_flags = -1;   // argument index of the AT_* flags (follow, AT_EMPTY_PATH)
 };
 
 struct PathCall {

@@ -118,6 +118,8 @@ std::string PathPattern::literal_base() const {
 
 std::string canonical_pattern(const std::string& pattern) {
   auto parts = components(pattern);
+  // /proc is per process: resolving /proc/self here would name the supervisor.
+  if (!parts.empty() && parts[0] == "proc") return pattern;
   std::size_t literal = 0;
   while (literal < parts.size() && parts[literal].find('*') == std::string::npos) ++literal;
   // The longest literal prefix that exists, resolved; the rest kept as written.

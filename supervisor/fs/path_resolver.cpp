@@ -46,8 +46,8 @@ std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const
     if (path.empty() && !empty_path_ok) return std::nullopt;  // ENOENT
     auto base = read_link(dirfd == kCwd ? proc + "/cwd" : proc + "/fd/" + std::to_string(dirfd));
     if (!base) return std::nullopt;  // EBADF
-    if (path.empty()) return ResolvedPath{not_a_path(*base) ? *base : normalize(*base), true, !not_a_path(*base), true};
-    if (not_a_path(*base)) return ResolvedPath{*base, true, false};
+    if (path.empty()) return ResolvedPath{not_a_path(*base) ? *base : normalize(*base), true, !not_a_path(*base), true, {}};
+    if (not_a_path(*base)) return ResolvedPath{*base, true, false, false, {}};
     cur = components(*base);
   }
   std::deque<std::string> todo;
@@ -92,14 +92,19 @@ std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const
     bool magic = cur.size() >= 3 && cur[0] == "proc";
     if (magic && not_a_path(*target)) {
       if (!last) return std::nullopt;
-      return ResolvedPath{*target, true, false};
+      return ResolvedPath{*target, true, false, false, {}};
     }
     cur.pop_back();
     if (!target->empty() && (*target)[0] == '/') cur.clear();
     auto parts = components(*target);
     for (auto it = parts.rbegin(); it != parts.rend(); ++it) todo.push_front(*it);
   }
-  return ResolvedPath{join(cur), exists, true};
+  ResolvedPath out{join(cur), exists, true, false, {}};
+  if (cur.size() >= 2 && cur[0] == "proc" && cur[1] == std::to_string(tgid)) {
+    cur[1] = "self";
+    out.self_alias = join(cur);
+  }
+  return out;
 }
 
 }  // namespace sysgate::fs

@@ -18,6 +18,9 @@ struct ResolvedPath {
   bool exists = false;  // the last component exists (a missing one is resolved parent + name)
   bool is_file = true;  // false: not a file system object (pipe:[..], anon_inode:, deleted file)
   bool via_fd = false;  // an empty path with AT_EMPTY_PATH: the call acts on an open descriptor
+  // The same path as the caller names it through /proc/self ("/proc/self/fd/3"
+  // for "/proc/1234/fd/3"), so policies can say /proc/self/**; empty otherwise.
+  std::string self_alias;
 };
 
 constexpr int kCwd = -100;  // AT_FDCWD

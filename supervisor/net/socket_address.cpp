@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <stdexcept>
 
@@ -31,7 +33,7 @@ std::uint16_t parse_port(const std::string& s, const std::string& whole) {
 std::string SocketAddress::str() const {
   char buf[INET6_ADDRSTRLEN];
   switch (family) {
-    case AF_UNIX: return unnamed ? "unix:(unnamed)" : "unix:" + unix_path;
+    case AF_UNIX: return unnamed ? "unix:(unnamed)" : "unix:" + std::string(abstract ? "@" : "") + unix_path;
     case AF_INET:
       inet_ntop(AF_INET, ip.data(), buf, sizeof buf);
       return std::string(buf) + ":" + std::to_string(port);
@@ -53,14 +55,17 @@ std::optional<SocketAddress> decode(std::string_view b) {
     if (path.empty()) {
       a.unnamed = true;
     } else if (path[0] == '\0') {
-      a.unix_path = "@" + std::string(path.substr(1));
+      a.abstract = true;
+      a.unix_path = std::string(path.substr(1));  // every byte counts, NULs and slashes included
     } else {
       auto nul = path.find('\0');
       a.unix_path = std::string(path.substr(0, nul));
     }
     return a;
   }
-  if (fam == AF_INET) {
+  // AF_UNSPEC: connect() dissolves an association with it, but IPv4 sendto()
+  // and bind() read it as an IPv4 address, so it is decoded as one too.
+  if (fam == AF_INET || fam == AF_UNSPEC) {
     if (b.size() < sizeof(sockaddr_in)) return std::nullopt;
     sockaddr_in in{};
     std::memcpy(&in, b.data(), sizeof in);
@@ -69,9 +74,10 @@ std::optional<SocketAddress> decode(std::string_view b) {
     return a;
   }
   if (fam == AF_INET6) {
-    if (b.size() < sizeof(sockaddr_in6)) return std::nullopt;
+    // The kernel accepts the RFC 2133 size, without sin6_scope_id.
+    if (b.size() < offsetof(sockaddr_in6, sin6_scope_id)) return std::nullopt;
     sockaddr_in6 in6{};
-    std::memcpy(&in6, b.data(), sizeof in6);
+    std::memcpy(&in6, b.data(), std::min(b.size(), sizeof in6));
     std::memcpy(a.ip.data(), &in6.sin6_addr, 16);
     a.port = ntohs(in6.sin6_port);
     return a;
@@ -102,7 +108,7 @@ AddressPattern::AddressPattern(const std::string& text) : text_(text) {
     if (p.empty()) throw std::invalid_argument("'unix:' needs a path or @name");
     kind_ = Kind::UnixPath;
     if (p[0] == '@')
-      unix_.emplace(fs::PathPattern::Kind::Eq, "/" + p);  // abstract: matched as a name
+      abstract_ = p.substr(1);
     else if (p[0] == '/')
       unix_.emplace(fs::PathPattern::Kind::Glob, p);
     else
@@ -131,8 +137,9 @@ AddressPattern::AddressPattern(const std::string& text) : text_(text) {
   prefix_ = max_prefix;
   if (slash != std::string::npos) {
     char* end = nullptr;
-    long p = std::strtol(host.c_str() + slash + 1, &end, 10);
-    if (*end != '\0' || p < 0 || p > max_prefix) throw std::invalid_argument("bad prefix length in '" + text + "'");
+    const char* digits = host.c_str() + slash + 1;
+    long p = std::strtol(digits, &end, 10);
+    if (end == digits || *end != '\0' || p < 0 || p > max_prefix) throw std::invalid_argument("bad prefix length in '" + text + "'");
     prefix_ = static_cast<int>(p);
     host.resize(slash);
   }
@@ -159,7 +166,8 @@ bool AddressPattern::matches(const SocketAddress& a) const {
     case Kind::UnixAny: return a.family == AF_UNIX;
     case Kind::UnixPath:
       if (a.family != AF_UNIX || a.unnamed) return false;
-      return unix_->matches(a.unix_path[0] == '@' ? "/" + a.unix_path : a.unix_path);
+      if (a.abstract) return !unix_ && a.unix_path == abstract_;
+      return unix_ && unix_->matches(a.unix_path);
     case Kind::Loopback:
       if (a.family == AF_INET) return a.ip[0] == 127;
       if (a.family == AF_INET6) {

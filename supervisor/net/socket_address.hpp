@@ -21,7 +21,8 @@ struct SocketAddress {
   int family = 0;                    // AF_UNIX, AF_INET, AF_INET6, other
   std::array<std::uint8_t, 16> ip{};  // IPv4 in the first 4 bytes
   std::uint16_t port = 0;
-  std::string unix_path;  // AF_UNIX: the path, or "@name" for an abstract name
+  std::string unix_path;  // AF_UNIX: the path (resolved before matching), or the abstract name
+  bool abstract = false;  // AF_UNIX abstract name (leading NUL): not a file
   bool unnamed = false;   // AF_UNIX with no path (autobind)
   std::string str() const;
 };
@@ -43,6 +44,7 @@ class AddressPattern {
   std::string text_;
   Kind kind_ = Kind::None;
   std::optional<fs::PathPattern> unix_;
+  std::string abstract_;  // unix:@name: the exact abstract name
   int family_ = 0;
   std::array<std::uint8_t, 16> ip_{};
   int prefix_ = 0;

@@ -49,7 +49,7 @@ const fs::ResolvedPath* TraceeCallMemory::path(int index, int& error) {
       err = args_[index] == 0 ? EFAULT : (errno == ENAMETOOLONG ? ENAMETOOLONG : EFAULT);
     } else {
       int dirfd = how.dirfd >= 0 ? static_cast<std::int32_t>(args_[how.dirfd]) : fs::kCwd;
-      bool empty_ok = how.empty_path_ok && how.flags >= 0 && (args_[how.flags] & 0x1000 /* AT_EMPTY_PATH */) != 0;
+      bool empty_ok = how.empty_path_ok && how.at_flags >= 0 && (args_[how.at_flags] & 0x1000 /* AT_EMPTY_PATH */) != 0;
       resolved = fs::resolve_path(tgid_, tid_, dirfd, *text, fs::follows_last(how, args_), empty_ok);
       if (!resolved) err = text->empty() ? ENOENT : (dirfd != fs::kCwd && (*text)[0] != '/' ? EBADF : ENOENT);
     }
@@ -59,11 +59,12 @@ const fs::ResolvedPath* TraceeCallMemory::path(int index, int& error) {
   return it->second.first ? &*it->second.first : nullptr;
 }
 
-const fs::ResolvedPath* TraceeCallMemory::resolve(const std::string& path, int& error) {
-  auto it = extra_paths_.find(path);
+const fs::ResolvedPath* TraceeCallMemory::resolve(const std::string& path, bool follow_last, int& error) {
+  std::string key = (follow_last ? "f:" : "n:") + path;
+  auto it = extra_paths_.find(key);
   if (it == extra_paths_.end()) {
-    auto r = fs::resolve_path(tgid_, tid_, fs::kCwd, path, false, false);
-    it = extra_paths_.emplace(path, std::make_pair(r, r ? 0 : ENOENT)).first;
+    auto r = fs::resolve_path(tgid_, tid_, fs::kCwd, path, follow_last, false);
+    it = extra_paths_.emplace(key, std::make_pair(r, r ? 0 : ENOENT)).first;
   }
   error = it->second.second;
   return it->second.first ? &*it->second.first : nullptr;

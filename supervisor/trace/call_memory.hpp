@@ -21,7 +21,7 @@ class TraceeCallMemory : public compile::CallMemory {
   TraceeCallMemory(pid_t tgid, pid_t tid, Abi abi, std::string call, const std::uint64_t args[6], bool shared_maps);
 
   const fs::ResolvedPath* path(int index, int& error) override;
-  const fs::ResolvedPath* resolve(const std::string& path, int& error) override;
+  const fs::ResolvedPath* resolve(const std::string& path, bool follow_last, int& error) override;
   const std::vector<net::SocketAddress>* addresses(int& error) override;
 
   // What was read, for logs and reports: {"path": "/etc/shadow", "addr": "127.0.0.1:80"}.
