@@ -20,6 +20,7 @@
 #include "compile/bpf_filter.hpp"
 #include "compile/plan.hpp"
 #include "policy/loader.hpp"
+#include "policy/shipped.hpp"
 #include "report/event_log.hpp"
 #include "sysgate/diagnostic.hpp"
 #include "trace/monitor.hpp"
@@ -78,9 +79,16 @@ compile::Engine parse_engine(const std::string& e) {
   throw UsageError("--engine: expected seccomp or ptrace, got '" + e + "'");
 }
 
+// `--policy NAME` names a shipped policy when no such file exists.
+bool is_shipped_name(const std::string& name) {
+  return name.find('/') == std::string::npos && !std::filesystem::exists(name) &&
+         policy::shipped_policy(name).has_value();
+}
+
 Policy load(const std::optional<std::string>& file) {
   policy::LoadOptions options{caller_cwd()};
   if (!file) return policy::load_shipped("default", options);
+  if (is_shipped_name(*file)) return policy::load_shipped(*file, options);
   return policy::load_file(*file, options);
 }
 
@@ -303,7 +311,9 @@ int cmd_run(const std::vector<std::string>& args) {
   try {
     policy::LoadOptions lo{cwd};
     auto file = opt_value<std::string>(vm, "policy");
-    policy = file ? policy::load_file(*file, lo) : policy::load_shipped("default", lo);
+    policy = !file                          ? policy::load_shipped("default", lo)
+             : is_shipped_name(*file)       ? policy::load_shipped(*file, lo)
+                                            : policy::load_file(*file, lo);
   } catch (const InputError& e) {
     print_diagnostics(e);
     return fail(Verdict::SetupError, "invalid policy", kExitSysgateError, nullptr);
