@@ -21,6 +21,7 @@
 #include "fs/access_table.hpp"
 #include "trace/call_memory.hpp"
 #include "trace/launcher.hpp"
+#include "trace/proc_stat.hpp"
 
 namespace sysgate::trace {
 namespace {
@@ -116,20 +117,8 @@ std::vector<pid_t> children_of_self() {
     char* end = nullptr;
     long pid = std::strtol(e->d_name, &end, 10);
     if (*end != '\0' || pid <= 0) continue;
-    char path[64], buf[512];
-    std::snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) continue;
-    buf[n] = '\0';
-    // The command name may hold spaces and parentheses: parse after the last ')'.
-    char* paren = std::strrchr(buf, ')');
-    if (paren == nullptr) continue;
-    char state;
-    int ppid;
-    if (std::sscanf(paren + 1, " %c %d", &state, &ppid) == 2 && ppid == self) out.push_back(static_cast<pid_t>(pid));
+    auto st = read_proc_stat(static_cast<pid_t>(pid));
+    if (st && st->ppid == self) out.push_back(static_cast<pid_t>(pid));
   }
   closedir(d);
   return out;

@@ -19,22 +19,15 @@
 #include <cstring>
 
 #include "trace/monitor.hpp"
+#include "trace/proc_stat.hpp"
 
 namespace sysgate::trace {
 namespace {
 
 // 'S': sleeping inside a call, after its arguments were copied in.
 bool sleeping_in_call(pid_t tid) {
-  char path[64], buf[512];
-  std::snprintf(path, sizeof path, "/proc/%d/stat", tid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return true;  // gone
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return true;
-  buf[n] = '\0';
-  const char* paren = std::strrchr(buf, ')');
-  return paren != nullptr && paren[1] == ' ' && paren[2] == 'S';
+  auto st = read_proc_stat(tid);
+  return !st || st->state == 'S';  // gone counts as done
 }
 
 }  // namespace
