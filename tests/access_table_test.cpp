@@ -84,9 +84,9 @@ TEST(AccessTable, FollowFlagsAreReadFromTheFlagsArgument) {
     for (int i = 0; i < c.count; ++i) {
       const PathArg& a = c.args[i];
       bool reads_at_flags = a.follow == Follow::UnlessNoFollow || a.follow == Follow::IfFollow || a.empty_path_ok;
-      if (!reads_at_flags || a.flags < 0) continue;
-      EXPECT_EQ(spec->args[a.flags].name, "flags")
-          << c.name << ": AT_* flags read from arg " << int(a.flags) << " (" << spec->args[a.flags].name << ")";
+      if (!reads_at_flags || a.at_flags < 0) continue;
+      EXPECT_EQ(spec->args[a.at_flags].name, "flags")
+          << c.name << ": AT_* flags read from arg " << int(a.at_flags) << " (" << spec->args[a.at_flags].name << ")";
     }
   }
 }

@@ -4,6 +4,8 @@
 // the network section (socket families, connect / sendto / bind, UNIX bind as a
 // filesystem write).
 #include <gtest/gtest.h>
+
+#include <set>
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -55,15 +57,22 @@ class FakeMemory : public CallMemory {
     }
     return &*it->second;
   }
-  const fs::ResolvedPath* resolve(const std::string& path, int& error) override {
+  const fs::ResolvedPath* resolve(const std::string& path, bool /*follow_last*/, int& error) override {
     resolved.push_back(path);
     auto it = extra.find(path);
     if (it == extra.end()) {
-      error = ENOENT;
-      return nullptr;
+      // Not set up by the test: a path with no symlinks, resolved lexically
+      // (ENOENT for the ones the test says are missing).
+      std::string norm = path.empty() || path[0] != '/' ? std::string() : fs::normalize(path);
+      if (norm.empty() || missing.contains(path)) {
+        error = ENOENT;
+        return nullptr;
+      }
+      it = extra.emplace(path, fs::ResolvedPath{norm, true, true, false, {}}).first;
     }
     return &it->second;
   }
+  std::set<std::string> missing;
   const std::vector<net::SocketAddress>* addresses(int& error) override {
     if (!addrs) {
       error = addr_error;
@@ -73,9 +82,9 @@ class FakeMemory : public CallMemory {
   }
 };
 
-fs::ResolvedPath file(const std::string& p, bool exists = true) { return fs::ResolvedPath{p, exists, true, false}; }
-fs::ResolvedPath nonfile(const std::string& p) { return fs::ResolvedPath{p, true, false, false}; }
-fs::ResolvedPath via_fd(const std::string& p, bool is_file) { return fs::ResolvedPath{p, true, is_file, true}; }
+fs::ResolvedPath file(const std::string& p, bool exists = true) { return fs::ResolvedPath{p, exists, true, false, {}}; }
+fs::ResolvedPath nonfile(const std::string& p) { return fs::ResolvedPath{p, true, false, false, {}}; }
+fs::ResolvedPath via_fd(const std::string& p, bool is_file) { return fs::ResolvedPath{p, true, is_file, true, {}}; }
 
 net::SocketAddress ip4(const char* ip, int port) {
   net::SocketAddress a;
@@ -91,10 +100,12 @@ net::SocketAddress ip6(const char* ip, int port) {
   a.port = static_cast<std::uint16_t>(port);
   return a;
 }
+// "@name" is an abstract name, as policies write it.
 net::SocketAddress unix_addr(const std::string& path) {
   net::SocketAddress a;
   a.family = AF_UNIX;
-  a.unix_path = path;
+  a.abstract = !path.empty() && path[0] == '@';
+  a.unix_path = a.abstract ? path.substr(1) : path;
   return a;
 }
 // What decode() gives for the bytes of a sockaddr: the real decoder, so the
@@ -536,6 +547,7 @@ network:
   // The directory does not exist: the kernel says ENOENT.
   FakeMemory m;
   m.addrs = std::vector<net::SocketAddress>{unix_addr(T + "/nodir/s")};
+  m.missing.insert(T + "/nodir/s");
   EXPECT_TRUE(Denied(decide(plan, "bind", {3, 0x1000, 110}, &m), ENOENT, FS));
   // Abstract and unnamed: no file.
   FakeMemory a;

@@ -100,7 +100,8 @@ TEST(SocketAddress, DecodeUnix) {
   EXPECT_EQ(un(std::string_view("/tmp/s\0", 7), sizeof(sockaddr_un)).unix_path, "/tmp/s");
   // Abstract: a leading NUL, the name is the rest, as long as the length says.
   auto abs = un(std::string_view("\0name", 5));
-  EXPECT_EQ(abs.unix_path, "@name");
+  EXPECT_TRUE(abs.abstract);
+  EXPECT_EQ(abs.unix_path, "name");
   EXPECT_FALSE(abs.unnamed);
   // Unnamed: only the family.
   auto unnamed = un("", offsetof(sockaddr_un, sun_path));
