@@ -367,6 +367,7 @@ bool Monitor::handle_status(pid_t tid, int status) {
         }
         pid_t parent_mm = parent.mm;
         if (syscall(SYS_kcmp, static_cast<pid_t>(child_tid), tid, KCMP_VM, 0, 0) == 0) child.mm = parent_mm;
+        if (event == PTRACE_EVENT_VFORK) child.vfork_parent = tid;
         // A forked copy keeps the parent's shared mappings.
         if (shared_mms_.contains(parent_mm)) shared_mms_.insert(child.mm);
       }
@@ -386,6 +387,7 @@ bool Monitor::handle_status(pid_t tid, int status) {
       Thread& t = thread(tid);
       t.tgid = tid;
       t.mm = tid;  // a new address space
+      t.vfork_parent = 0;
       shared_mms_.erase(tid);
       t.pending_errno = 0;
       if (tid == root_ && !program_started_) {

@@ -40,6 +40,7 @@ class Monitor {
     pid_t mm = 0;           // tasks with the same mm share memory (threads, vfork children)
     int pending_errno = 0;  // set the return at the exit stop (ptrace engine)
     bool creating_task = false;  // in a fork/clone the supervisor counts (see pending_tasks_)
+    pid_t vfork_parent = 0;      // until it execs: the thread blocked in vfork() for this child
   };
 
   bool handle_status(pid_t tid, int status);

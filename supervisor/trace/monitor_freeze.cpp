@@ -34,16 +34,32 @@ bool sleeping_in_call(pid_t tid) {
 
 std::vector<pid_t> Monitor::freeze_sharers(pid_t caller) {
   std::vector<pid_t> frozen, sharers;
-  pid_t mm = thread(caller).mm;
+  const Thread& c = thread(caller);
   for (const auto& [tid, t] : threads_)
-    if (tid != caller && t.mm == mm) sharers.push_back(tid);
+    // A vfork parent sleeps in the kernel until this child execs or exits: it
+    // cannot touch memory, and it would not stop for an interrupt either.
+    if (tid != caller && t.mm == c.mm && tid != c.vfork_parent) sharers.push_back(tid);
   for (pid_t s : sharers) {
     if (ptrace(PTRACE_INTERRUPT, s, nullptr, nullptr) != 0) continue;  // gone
-    for (;;) {
+    for (unsigned spins = 0;; ++spins) {
       int st = 0;
-      pid_t r = waitpid(s, &st, __WALL);
+      pid_t r = waitpid(s, &st, __WALL | WNOHANG);
       if (r < 0 && errno == EINTR) continue;
       if (r < 0) break;
+      if (r == 0) {
+        // Not stopped yet. A task in uninterruptible sleep (a vfork parent
+        // whose child we did not see being created yet, a disk wait) runs no
+        // user code until it wakes, and then the interrupt stops it first.
+        auto ps = read_proc_stat(s);
+        if (!ps || (ps->state == 'D' && spins > 200)) break;
+        if (spins > 64) {
+          struct timespec ts{0, 20000};
+          nanosleep(&ts, nullptr);
+        } else {
+          sched_yield();
+        }
+        continue;
+      }
       if (WIFSTOPPED(st) && (st >> 16) == PTRACE_EVENT_STOP && WSTOPSIG(st) == SIGTRAP) {
         frozen.push_back(s);  // our interrupt
       } else {
