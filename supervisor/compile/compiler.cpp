@@ -380,8 +380,10 @@ bool filesystem_allows(const CompiledFilesystem& f, const fs::ResolvedPath& p, f
   if (!p.is_file) return access == fs::Access::Stat;  // pipes, sockets, memfds, deleted files
   if (any_match(f.deny, p)) return false;
   if (!f.deny_inodes.empty() && p.exists) {
+    // lstat: the path is already resolved as the call resolves it, so a last
+    // component that is still a symlink is one the call does not follow.
     struct stat st{};
-    if (stat(p.path.c_str(), &st) == 0)
+    if (lstat(p.path.c_str(), &st) == 0)
       for (const auto& [dev, ino] : f.deny_inodes)
         if (st.st_dev == dev && st.st_ino == ino) return false;
   }

@@ -64,6 +64,7 @@ constexpr PathCall kCalls[] = {
     {"oldlstat", 1, {P(0, -1, A::Stat, F::No)}},
     {"oldstat", 1, {P(0, -1, A::Stat)}},
     {"open", 1, {P(0, -1, A::Read, F::OpenFlags, R::OpenFlags, 1)}},
+    {"open_tree", 1, {P(1, 0, A::Read, F::UnlessNoFollow, R::Fixed, 2, true)}},
     {"openat", 1, {P(1, 0, A::Read, F::OpenFlags, R::OpenFlags, 2)}},
     {"pivot_root", 2, {P(0, -1, A::Write), P(1, -1, A::Write)}},
     {"quotactl", 1, {P(1, -1, A::Write)}},
