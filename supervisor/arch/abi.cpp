@@ -5,36 +5,56 @@
 
 #include <array>
 #include <cstdlib>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace sysgate::arch {
 namespace {
 
 constexpr std::uint32_t kX32Bit = 0x40000000;
 
-int scan_highest(std::uint32_t scmp_arch, std::uint32_t base) {
-  int highest = -1;
+// Every name libseccomp knows for an ABI, by number (index = nr - base),
+// read once: resolving names is the bulk of a policy's compile time otherwise.
+struct Names {
+  std::vector<std::string> by_index;
+  std::unordered_map<std::string, int> numbers;
+};
+
+Names scan(std::uint32_t scmp_arch, std::uint32_t base) {
+  Names n;
   for (int nr = 0; nr < 1024; ++nr) {
     char* name = seccomp_syscall_resolve_num_arch(scmp_arch, static_cast<int>(base) + nr);
-    if (name != nullptr) {
-      highest = static_cast<int>(base) + nr;
-      std::free(name);
-    }
+    if (name == nullptr) continue;
+    if (n.by_index.size() <= static_cast<std::size_t>(nr)) n.by_index.resize(static_cast<std::size_t>(nr) + 1);
+    n.by_index[static_cast<std::size_t>(nr)] = name;
+    n.numbers.emplace(name, static_cast<int>(base) + nr);
+    std::free(name);
   }
-  return highest;
+  return n;
 }
 
-std::array<AbiInfo, 3> make_table() {
-  std::array<AbiInfo, 3> t{{
-      {Abi::X86_64, "x86_64", AUDIT_ARCH_X86_64, SCMP_ARCH_X86_64, 0, true, 0},
-      {Abi::I386, "i386", AUDIT_ARCH_I386, SCMP_ARCH_X86, 0, false, 0},
-      {Abi::X32, "x32", AUDIT_ARCH_X86_64, SCMP_ARCH_X32, kX32Bit, false, 0},
-  }};
-  for (auto& info : t) info.highest_nr = scan_highest(info.scmp_arch, info.nr_base);
+struct Table {
+  std::array<AbiInfo, 3> info;
+  std::array<Names, 3> names;
+};
+
+Table make_table() {
+  Table t{{{
+              {Abi::X86_64, "x86_64", AUDIT_ARCH_X86_64, SCMP_ARCH_X86_64, 0, true, 0},
+              {Abi::I386, "i386", AUDIT_ARCH_I386, SCMP_ARCH_X86, 0, false, 0},
+              {Abi::X32, "x32", AUDIT_ARCH_X86_64, SCMP_ARCH_X32, kX32Bit, false, 0},
+          }},
+          {}};
+  for (std::size_t i = 0; i < t.info.size(); ++i) {
+    t.names[i] = scan(t.info[i].scmp_arch, t.info[i].nr_base);
+    t.info[i].highest_nr = static_cast<int>(t.info[i].nr_base) + static_cast<int>(t.names[i].by_index.size()) - 1;
+  }
   return t;
 }
 
-const std::array<AbiInfo, 3>& table() {
-  static const std::array<AbiInfo, 3> t = make_table();
+const Table& table() {
+  static const Table t = make_table();
   return t;
 }
 
@@ -44,10 +64,10 @@ constexpr std::array<Abi, 3> kAbis{Abi::X86_64, Abi::I386, Abi::X32};
 
 std::span<const Abi> all_abis() { return kAbis; }
 
-const AbiInfo& abi_info(Abi abi) { return table()[static_cast<std::size_t>(abi)]; }
+const AbiInfo& abi_info(Abi abi) { return table().info[static_cast<std::size_t>(abi)]; }
 
 std::optional<Abi> abi_from_name(std::string_view name) {
-  for (const auto& info : table())
+  for (const auto& info : table().info)
     if (info.name == name) return info.abi;
   return std::nullopt;
 }
@@ -61,25 +81,19 @@ std::optional<Abi> abi_of_call(std::uint32_t audit_arch, std::uint64_t nr) {
 }
 
 int syscall_number(Abi abi, std::string_view name) {
-  std::string n(name);
-  if (name.empty()) return -1;
-  const AbiInfo& info = abi_info(abi);
-  int nr = seccomp_syscall_resolve_name_arch(info.scmp_arch, n.c_str());
-  if (nr >= 0) return nr;
-  // libseccomp answers pseudo numbers (< 0) for calls this ABI lacks, and for
-  // i386's direct socket and IPC calls (it prefers socketcall/ipc): search.
-  for (int i = static_cast<int>(info.nr_base); i <= info.highest_nr; ++i)
-    if (syscall_name(abi, i) == name) return i;
-  return -1;
+  // Includes i386's direct socket and IPC calls, for which libseccomp's name
+  // lookup answers its socketcall/ipc pseudo numbers.
+  const Names& n = table().names[static_cast<std::size_t>(abi)];
+  auto it = n.numbers.find(std::string(name));
+  return it == n.numbers.end() ? -1 : it->second;
 }
 
 std::string syscall_name(Abi abi, long nr) {
-  if (nr < 0 || nr > 0x7fffffff) return {};
-  char* name = seccomp_syscall_resolve_num_arch(abi_info(abi).scmp_arch, static_cast<int>(nr));
-  if (name == nullptr) return {};
-  std::string out(name);
-  std::free(name);
-  return out;
+  const AbiInfo& info = abi_info(abi);
+  const Names& n = table().names[static_cast<std::size_t>(abi)];
+  long i = nr - static_cast<long>(info.nr_base);
+  if (i < 0 || static_cast<std::size_t>(i) >= n.by_index.size()) return {};
+  return n.by_index[static_cast<std::size_t>(i)];
 }
 
 Abi native_abi() {
