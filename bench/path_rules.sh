@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Path rules (issue 3): an openat+close loop whose opens are checked against a
+# filesystem section (each open read from memory, resolved, matched), against
+# native and `strace -f --seccomp-bpf -e trace=%file`; and the GoogleTest build
+# under a hermetic filesystem policy against native. One run, interleaved,
+# medians. See bench/README.md.
+#
+#   BENCH_REPS=N         repetitions of the loop (default 5)
+#   BENCH_BUILD_REPS=N   repetitions of the build (default 2; 0 skips it)
+#   SYSGATE=PATH         the sysgate binary (default build/sysgate)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/.." && pwd)
+reps=${BENCH_REPS:-5}
+build_reps=${BENCH_BUILD_REPS:-2}
+sysgate=${SYSGATE:-$repo/build/sysgate}
+[[ -x $sysgate ]] || { echo "no sysgate binary at $sysgate" >&2; exit 1; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sysgate-paths.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+cc -O2 -o "$tmp/openat" "$here/workloads/openat.c"
+cat >"$tmp/loop.yaml" <<EOP
+version: 1
+default: allow
+filesystem:
+  read: ["/usr/**", "/etc/**", "/proc/**", "/dev/**", "$tmp/**"]
+  write: [/dev/null, /dev/tty]
+  exec: ["$tmp/openat"]
+EOP
+cat >"$tmp/build.yaml" <<EOP
+version: 1
+default: allow
+filesystem:
+  read: ["/usr/**", "/etc/**", "/proc/**", "/sys/**", "/dev/**", "$tmp/**"]
+  write: ["$tmp/**", /dev/null, /dev/tty]
+  exec: ["/usr/bin/**", "/usr/lib/**", "/usr/libexec/**"]
+EOP
+"$sysgate" check "$tmp/loop.yaml" "$tmp/build.yaml" >/dev/null
+
+declare -A t
+run() {  # runner -> in-process seconds of the openat loop
+  case $1 in
+    native) "$tmp/openat" ;;
+    sysgate) "$sysgate" run --policy "$tmp/loop.yaml" -- "$tmp/openat" 2>/dev/null ;;
+    strace) strace -f --seccomp-bpf -e trace=%file -o /dev/null "$tmp/openat" ;;
+  esac
+}
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+for ((i = 0; i < reps; i++)); do
+  for r in native sysgate strace; do t[$r]+="$(run "$r") "; done
+done
+n=$(echo "${t[native]}" | tr ' ' '\n' | grep . | median)
+echo "### openat+close loop (25000 x, 50000 calls) under a filesystem section, in-process seconds, median of $reps"
+echo
+echo "| runner | seconds | ratio to native | µs per call over native |"
+echo "|---|---|---|---|"
+for r in native sysgate strace; do
+  m=$(echo "${t[$r]}" | tr ' ' '\n' | grep . | median)
+  awk -v m="$m" -v n="$n" -v r="$r" 'BEGIN { printf "| %s | %.3f | x%.2f | %.2f |\n", (r == "sysgate" ? "sysgate filesystem section" : (r == "strace" ? "strace -f --seccomp-bpf -e trace=%file" : r)), m, m / n, (m - n) / 50000 * 1e6 }'
+done
+if ((build_reps > 0)); then
+  gb() {  # runner -> wall seconds of configuring and building GoogleTest
+    local dir=$tmp/gtest-$1-$RANDOM s e
+    s=$(date +%s.%N)
+    case $1 in
+      native) sh -c "cmake -S /usr/src/googletest -B $dir >/dev/null && make -C $dir -j2 >/dev/null" ;;
+      sysgate) "$sysgate" run --policy "$tmp/build.yaml" -- sh -c "cmake -S /usr/src/googletest -B $dir >/dev/null && make -C $dir -j2 >/dev/null" 2>/dev/null ;;
+    esac
+    e=$(date +%s.%N)
+    rm -rf "$dir"
+    awk -v s="$s" -v e="$e" 'BEGIN { print e - s }'
+  }
+  declare -A b
+  for ((i = 0; i < build_reps; i++)); do
+    for r in native sysgate; do b[$r]+="$(gb "$r") "; done
+  done
+  bn=$(echo "${b[native]}" | tr ' ' '\n' | grep . | median)
+  bs=$(echo "${b[sysgate]}" | tr ' ' '\n' | grep . | median)
+  echo
+  echo "### GoogleTest build (cmake + make -j2) under a hermetic filesystem policy, wall seconds, median of $build_reps"
+  echo
+  echo "| native | sysgate | ratio |"
+  echo "|---|---|---|"
+  awk -v n="$bn" -v s="$bs" 'BEGIN { printf "| %.2f | %.2f | x%.2f |\n", n, s, s / n }'
+fi
+echo
+echo "($(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
