@@ -210,6 +210,9 @@ CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr) {
   call.filesystem =
       plan.policy.filesystem.present && (fs::find_path_call(call.name) != nullptr || call.name == "bind");
   call.network = plan.policy.network.present && is_network_call(call.name);
+  call.reads_memory = call.filesystem || call.network;
+  for (const auto& cr : call.rules)
+    for (const auto& t : cr.tests) call.reads_memory = call.reads_memory || !t.scalar();
   // What the filter sees: a rule with memory tests traces as soon as its scalar
   // tests hold, so with no scalar tests nothing after it reaches the kernel's decision.
   bool filter_reaches_default = true;

@@ -86,6 +86,7 @@ struct CallPlan {
   int kernel_errno = 0;
   bool filesystem = false;  // reaches the filesystem section
   bool network = false;     // reaches the network section
+  bool reads_memory = false;  // deciding it may read paths or addresses (known once, not per stop)
 };
 
 struct AbiPlan {

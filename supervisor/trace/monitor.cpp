@@ -213,15 +213,6 @@ void Monitor::check_limits() {
   }
 }
 
-// Whether deciding this call may look at paths or addresses.
-bool Monitor::needs_memory(const compile::CallPlan& c) const {
-  if (c.filesystem || c.network) return true;
-  for (const auto& r : c.rules)
-    for (const auto& t : r.tests)
-      if (!t.scalar()) return true;
-  return false;
-}
-
 void Monitor::decide(const SyscallView& call) {
   const compile::CallPlan* cp = nullptr;
   if (call.abi)
@@ -229,7 +220,7 @@ void Monitor::decide(const SyscallView& call) {
   Thread& t = thread(call.tid);
   std::optional<TraceeCallMemory> memory;
   std::vector<pid_t> frozen;
-  if (cp != nullptr && needs_memory(*cp)) {
+  if (cp != nullptr && cp->reads_memory) {
     frozen = freeze_sharers(call.tid);
     memory.emplace(t.tgid, call.tid, *call.abi, cp->name, call.args, shared_mms_.contains(t.mm));
   }

@@ -51,7 +51,6 @@ class Monitor {
   std::vector<pid_t> freeze_sharers(pid_t caller);
   void thaw_after(pid_t caller, const std::vector<pid_t>& frozen, bool call_runs);
   void decide(const SyscallView& call);
-  bool needs_memory(const compile::CallPlan& call) const;
   void resume(pid_t tid, int signal = 0);
   Thread& thread(pid_t tid);
   void kill_everything();
