@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -130,9 +132,16 @@ std::string make_child(const std::optional<std::string>& parent, const std::stri
 
 void remove_dir(std::string& dir) {
   if (dir.empty()) return;
-  // The last processes may still be leaving; give them a moment.
-  for (int i = 0; i < 200 && rmdir(dir.c_str()) != 0 && errno == EBUSY; ++i) {
-    struct timespec ts{0, 5000000};
+  // Reaped processes leave a cgroup asynchronously: under load it can stay
+  // "populated" for a while after the last one is gone. Wait up to 10 s,
+  // killing anything still inside (cgroup v2) half-way.
+  for (int i = 0; rmdir(dir.c_str()) != 0; ++i) {
+    if (errno != EBUSY || i >= 1000) {
+      std::fprintf(stderr, "sysgate: cannot remove cgroup %s: %s\n", dir.c_str(), std::strerror(errno));
+      break;
+    }
+    if (i == 500) write_file(dir + "/cgroup.kill", "1");
+    struct timespec ts{0, i < 100 ? 1000000 : 10000000};
     nanosleep(&ts, nullptr);
   }
   dir.clear();
