@@ -7,6 +7,7 @@
 #include "arch/constants.hpp"
 #include "compile/bpf_filter.hpp"
 #include "fs/landlock.hpp"
+#include "fs/masked_paths.hpp"
 
 namespace sysgate::cli {
 namespace {
@@ -141,6 +142,12 @@ std::string explain(const compile::Plan& plan, bool with_bpf) {
         out << "    " << r.path << " access " << buf << "\n";
       }
       for (const auto& n : ll.notes) out << "    not covered: " << n << "\n";
+    }
+    auto masks = fs::plan_masks(p.filesystem);
+    if (!masks.empty() || !masks.notes.empty()) {
+      out << "  masked in the program's mount namespace (needs CAP_SYS_ADMIN, else --allow-weaker=masks):\n";
+      for (const auto& m : masks.masks) out << "    " << m.path << (m.directory ? "/" : "") << "\n";
+      for (const auto& n : masks.notes) out << "    not covered: " << n << "\n";
     }
   }
   if (p.network.present) {

@@ -29,6 +29,7 @@
 #include "limits/output_relay.hpp"
 #include "policy/units.hpp"
 #include "fs/landlock.hpp"
+#include "fs/masked_paths.hpp"
 #include "report/run_report.hpp"
 
 #ifndef SYSGATE_VERSION
@@ -60,7 +61,7 @@ const char* const kUsage =
     "                   [--file-size SIZE] [--open-files N] [--stack SIZE] [--no-cgroups]\n"
     "                   [--stdin FILE] [--stdout FILE] [--stderr FILE] [--cwd DIR]\n"
     "                   [--clear-env] [--env NAME=VALUE]... [--user USER] [--group GROUP]\n"
-    "                   [--allow-weaker landlock|signals]...\n"
+    "                   [--allow-weaker landlock|signals|masks]...\n"
     "                   [--] PROGRAM [ARGS...]\n"
     "       sysgate check POLICY...\n"
     "       sysgate explain [--bpf] [--engine seccomp|ptrace] POLICY\n"
@@ -351,8 +352,8 @@ int cmd_run(const std::vector<std::string>& args) {
   // unless the user names it.
   auto weaker = opt_value<std::vector<std::string>>(vm, "allow-weaker").value_or(std::vector<std::string>{});
   for (const auto& w : weaker)
-    if (w != "landlock" && w != "signals")
-      throw UsageError("--allow-weaker: unknown guarantee '" + w + "' (known: landlock, signals)");
+    if (w != "landlock" && w != "signals" && w != "masks")
+      throw UsageError("--allow-weaker: unknown guarantee '" + w + "' (known: landlock, signals, masks)");
   auto allowed_weaker = [&](const char* w) { return std::find(weaker.begin(), weaker.end(), w) != weaker.end(); };
   if (!fs::scope_signals(spec.landlock) && !allowed_weaker("signals"))
     return fail(Verdict::SetupError,
@@ -366,6 +367,16 @@ int cmd_run(const std::vector<std::string>& args) {
                   "this kernel has no Landlock: the filesystem section would be enforced by the supervisor alone, "
                   "open to races; pass --allow-weaker=landlock to run anyway",
                   kExitSysgateError, &policy);
+    spec.masks = fs::plan_masks(policy.filesystem);
+    if (!spec.masks.empty() && !fs::can_mask()) {
+      if (!allowed_weaker("masks"))
+        return fail(Verdict::SetupError,
+                    "deny entries are masked in a private mount namespace, which needs CAP_SYS_ADMIN: without it a "
+                    "rename or symlink swap racing the supervisor's check could reach them; pass "
+                    "--allow-weaker=masks to run anyway",
+                    kExitSysgateError, &policy);
+      spec.masks = {};
+    }
   }
   auto plan = compile::compile(std::move(policy), engine);
   std::vector<sock_filter> filter;

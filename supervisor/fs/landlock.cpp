@@ -112,8 +112,6 @@ LandlockPlan plan_landlock(const FilesystemSection& fs, const std::string& progr
     char real[4096];
     if (realpath(interp.c_str(), real) != nullptr) rights[real] |= (kExecute | kReadFile) & plan.handled;
   }
-  if (!fs.deny.empty())
-    plan.notes.push_back("deny entries are enforced by the supervisor only (Landlock cannot subtract)");
   for (auto& [path, access] : rights) {
     struct stat st{};
     if (stat(path.c_str(), &st) != 0) continue;

@@ -4,7 +4,7 @@
 // refuses what the supervisor would allow; it makes a race against the
 // supervisor's check (memory rewritten, a symlink swapped) unable to reach
 // anything outside that superset. Deny entries cannot be expressed in
-// Landlock; the supervisor alone enforces them.
+// Landlock (it cannot subtract): fs/masked_paths.hpp covers them.
 #pragma once
 
 #include <cstdint>

@@ -74,6 +74,9 @@ Launched launch(const LaunchSpec& spec) {
     keep = 3;
     syscall(SYS_close_range, 4U, ~0U, 0U);
     if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) child_fail(keep, errno);
+    // Needs CAP_SYS_ADMIN, so before the uid changes; before Landlock, which
+    // forbids mount changes.
+    if (int e = fs::apply_masks(spec.masks); e != 0) child_fail(keep, e);
     if (spec.gid || spec.uid) {
       if (setgroups(0, nullptr) != 0) child_fail(keep, errno);
       if (spec.gid && setresgid(*spec.gid, *spec.gid, *spec.gid) != 0) child_fail(keep, errno);

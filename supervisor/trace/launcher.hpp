@@ -9,8 +9,10 @@
 #include <optional>
 #include <string>
 
-#include "fs/landlock.hpp"
 #include <vector>
+
+#include "fs/landlock.hpp"
+#include "fs/masked_paths.hpp"
 
 namespace sysgate::trace {
 
@@ -26,6 +28,7 @@ struct LaunchSpec {
   // (cgroups, rlimits). May throw: the child is then killed.
   std::function<void(pid_t)> before_start;
   fs::LandlockPlan landlock;  // abi 0: none
+  fs::MaskPlan masks;         // deny entries hidden in a private mount namespace
   std::vector<sock_filter> filter;  // empty: no filter (ptrace engine)
   bool stop_before_exec = false;    // raise SIGSTOP right before execve (ptrace engine)
   unsigned long ptrace_options = 0;

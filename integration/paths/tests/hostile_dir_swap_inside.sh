@@ -1,11 +1,10 @@
 #!/bin/bash
-# The known limitation of docs/race-safety.md section 2, with directories: a
-# process of the sandbox exchanges two directories of the allowed tree
-# (renameat2 RENAME_EXCHANGE) so that DIR/x is now the allowed file, now the
-# deny-listed one, while another opens DIR/x. Landlock cannot subtract deny
-# entries, so only the supervisor's check (by path and by inode, at check time)
-# stands; this test measures whether the swap wins. Listed in PT_DISABLED of
-# ../CMakeLists.txt while it does (see docs/race-safety.md).
+# Docs/race-safety.md section 2, with directories: a process of the sandbox
+# exchanges two directories of the allowed tree (renameat2 RENAME_EXCHANGE) so
+# that DIR/x is now the allowed file, now the deny-listed one, while another
+# opens DIR/x. The supervisor checks the path it is shown; the kernel may then
+# reach the other file. Landlock cannot subtract deny entries: the mask over
+# the denied file (fs/masked_paths.hpp) must make every such win read nothing.
 source "$(dirname "$0")/../paths_lib.sh"
 box
 SG_TIMEOUT=100

@@ -1,0 +1,102 @@
+#include "fs/masked_paths.hpp"
+
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+
+#include "fs/path_pattern.hpp"
+
+namespace sysgate::fs {
+
+MaskPlan plan_masks(const FilesystemSection& fs) {
+  MaskPlan plan;
+  for (const auto& entry : fs.deny) {
+    std::string literal = entry;
+    if (literal.size() > 3 && literal.ends_with("/**")) literal.resize(literal.size() - 3);
+    if (literal.find('*') != std::string::npos) {
+      plan.notes.push_back("deny '" + entry + "': a glob, enforced by the supervisor's check alone");
+      continue;
+    }
+    // Patterns match resolved paths, and a deny entry also denies its inode:
+    // the node to cover is what the path leads to.
+    char real[PATH_MAX];
+    struct stat st{};
+    if (realpath(literal.c_str(), real) == nullptr || stat(real, &st) != 0) {
+      plan.notes.push_back("deny '" + entry + "': does not exist yet, enforced by the supervisor's check alone");
+      continue;
+    }
+    if (std::string(real) == "/") {
+      plan.notes.push_back("deny '" + entry + "': the root cannot be masked, enforced by the supervisor's check alone");
+      continue;
+    }
+    plan.masks.push_back({real, S_ISDIR(st.st_mode)});
+  }
+  return plan;
+}
+
+bool can_mask() {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  if (syscall(SYS_capget, &header, data) != 0) return false;
+  return (data[CAP_SYS_ADMIN / 32].effective & (1u << (CAP_SYS_ADMIN % 32))) != 0;
+}
+
+int apply_masks(const MaskPlan& plan) {
+  if (plan.masks.empty()) return 0;
+  if (unshare(CLONE_NEWNS) != 0) return errno;
+  // Nothing done below may reach the caller's namespace, and nothing mounted
+  // there later may uncover a mask.
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return errno;
+
+  // One detached tmpfs: its root (mode 000) masks directories, the empty file
+  // `f` (mode 000) masks files. Without capabilities the program cannot enter
+  // or open either, even as uid 0; read-only, so it cannot fill them either.
+  int fsfd = fsopen("tmpfs", FSOPEN_CLOEXEC);
+  if (fsfd < 0) return errno;
+  int rc = fsconfig(fsfd, FSCONFIG_SET_STRING, "mode", "0", 0);
+  if (rc == 0) rc = fsconfig(fsfd, FSCONFIG_SET_STRING, "size", "4k", 0);
+  if (rc == 0) rc = fsconfig(fsfd, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0);
+  int mnt = rc == 0 ? fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC) : -1;
+  int e = errno;
+  close(fsfd);
+  if (mnt < 0) return e;
+  int file = openat(mnt, "f", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0);
+  if (file < 0) {
+    e = errno;
+    close(mnt);
+    return e;
+  }
+  close(file);
+  mount_attr ro{};
+  ro.attr_set = MOUNT_ATTR_RDONLY;
+  if (mount_setattr(mnt, "", AT_EMPTY_PATH, &ro, sizeof ro) != 0) {
+    e = errno;
+    close(mnt);
+    return e;
+  }
+  for (const auto& m : plan.masks) {
+    int tree = m.directory ? open_tree(mnt, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH)
+                           : open_tree(mnt, "f", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    // The target was resolved at planning time; a symlink put in its place
+    // since must not redirect the mask (move_mount does not follow it).
+    if (tree < 0 || move_mount(tree, "", AT_FDCWD, m.path.c_str(), MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+      e = errno;
+      if (tree >= 0) close(tree);
+      close(mnt);
+      return e;
+    }
+    close(tree);
+  }
+  close(mnt);
+  return 0;
+}
+
+}  // namespace sysgate::fs

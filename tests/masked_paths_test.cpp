@@ -1,0 +1,77 @@
+// Which deny entries the mount-namespace masks cover (fs/masked_paths.hpp).
+#include "fs/masked_paths.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+namespace sysgate::fs {
+namespace {
+
+class MaskPlanTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/sysgate-masks.XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    char real[PATH_MAX];
+    ASSERT_NE(realpath(tmpl, real), nullptr);
+    dir_ = real;
+    ASSERT_EQ(mkdir((dir_ + "/secret").c_str(), 0700), 0);
+    std::ofstream(dir_ + "/key") << "k";
+    ASSERT_EQ(symlink("secret", (dir_ + "/alias").c_str()), 0);
+  }
+  void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
+
+  MaskPlan plan(std::vector<std::string> deny) {
+    FilesystemSection fs;
+    fs.present = true;
+    fs.deny = std::move(deny);
+    return plan_masks(fs);
+  }
+  std::string dir_;
+};
+
+TEST_F(MaskPlanTest, MasksExistingPathsAndTrees) {
+  auto p = plan({dir_ + "/secret/**", dir_ + "/key"});
+  ASSERT_EQ(p.masks.size(), 2u);
+  EXPECT_EQ(p.masks[0].path, dir_ + "/secret");
+  EXPECT_TRUE(p.masks[0].directory);
+  EXPECT_EQ(p.masks[1].path, dir_ + "/key");
+  EXPECT_FALSE(p.masks[1].directory);
+  EXPECT_TRUE(p.notes.empty());
+}
+
+TEST_F(MaskPlanTest, MasksWhatASymlinkLeadsTo) {
+  auto p = plan({dir_ + "/alias"});
+  ASSERT_EQ(p.masks.size(), 1u);
+  EXPECT_EQ(p.masks[0].path, dir_ + "/secret");
+}
+
+TEST_F(MaskPlanTest, LeavesGlobsAndMissingPathsToTheSupervisorAndSaysSo) {
+  auto p = plan({dir_ + "/*.key", dir_ + "/secret/*/x", dir_ + "/not-yet", dir_ + "/not-yet/**"});
+  EXPECT_TRUE(p.masks.empty());
+  ASSERT_EQ(p.notes.size(), 4u);
+  EXPECT_NE(p.notes[0].find("a glob"), std::string::npos);
+  EXPECT_NE(p.notes[1].find("a glob"), std::string::npos);
+  EXPECT_NE(p.notes[2].find("does not exist yet"), std::string::npos);
+  EXPECT_NE(p.notes[3].find("does not exist yet"), std::string::npos);
+}
+
+TEST_F(MaskPlanTest, NeverMasksTheRoot) {
+  auto p = plan({"/**"});
+  EXPECT_TRUE(p.masks.empty());
+  ASSERT_EQ(p.notes.size(), 1u);
+}
+
+TEST_F(MaskPlanTest, NoDenyEntriesNoNamespace) {
+  auto p = plan({});
+  EXPECT_TRUE(p.empty());
+  EXPECT_EQ(apply_masks(p), 0);  // nothing to do: no unshare in this (test) process
+}
+
+}  // namespace
+}  // namespace sysgate::fs
