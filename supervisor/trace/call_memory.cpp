@@ -8,6 +8,7 @@
 
 #include "arch/syscall_table.hpp"
 #include "fs/access_table.hpp"
+#include "trace/shared_mapping.hpp"
 #include "trace/tracee_memory.hpp"
 
 namespace sysgate::trace {
@@ -128,23 +129,8 @@ const std::vector<net::SocketAddress>* TraceeCallMemory::addresses(int& error) {
   return addresses_->first ? &*addresses_->first : nullptr;
 }
 
-// Whether [address, address+size) touches a MAP_SHARED mapping ("s" in /proc/PID/maps).
 bool TraceeCallMemory::in_shared_memory(std::uint64_t address, std::uint64_t size) {
-  if (!shared_maps_) return false;
-  std::string path = "/proc/" + std::to_string(tid_) + "/maps";
-  FILE* f = std::fopen(path.c_str(), "re");
-  if (f == nullptr) return true;
-  char line[512];
-  bool shared = false;
-  while (std::fgets(line, sizeof line, f) != nullptr) {
-    unsigned long lo = 0, hi = 0;
-    char perms[8] = {};
-    if (std::sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3) continue;
-    if (hi <= address || lo >= address + size) continue;
-    if (perms[3] == 's') shared = true;
-  }
-  std::fclose(f);
-  return shared;
+  return shared_maps_ && touches_shared_mapping(tid_, address, size);
 }
 
 std::map<std::string, std::string> TraceeCallMemory::seen() const {

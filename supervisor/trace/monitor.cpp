@@ -22,11 +22,13 @@
 #include "trace/call_memory.hpp"
 #include "trace/launcher.hpp"
 #include "trace/proc_stat.hpp"
+#include "trace/stop_waiter.hpp"
 
 namespace sysgate::trace {
 namespace {
 
 volatile sig_atomic_t g_signals_received = 0;
+sig_atomic_t g_signals_forwarded = 0;  // by the tracer thread
 volatile sig_atomic_t g_last_signal = 0;
 volatile sig_atomic_t g_tick = 0;
 pid_t g_tracer_tid = 0;
@@ -187,15 +189,14 @@ void Monitor::kill_everything() {
 }
 
 void Monitor::forward_signals() {
-  static int forwarded = 0;
   int received = g_signals_received;
-  if (received == forwarded) return;
+  if (received == g_signals_forwarded) return;
   if (received >= 2) {
     result_.error = "sysgate received a second terminating signal";
     kill_everything();
     return;
   }
-  forwarded = received;
+  g_signals_forwarded = received;
   kill(root_, g_last_signal);
 }
 
@@ -429,6 +430,7 @@ RunResult Monitor::run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::O
   thread(root_);
   if (relay != nullptr) relay->start(wake_tracer);
   Ticker ticker(limits.needs_ticks());
+  StopWaiter waiter([] { return g_tick != 0 || g_signals_received != g_signals_forwarded; });
 
   while (!killed_ && !limit_hit_) {
     if (g_tick) {
@@ -443,7 +445,7 @@ RunResult Monitor::run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::O
       status = deferred_.front().second;
       deferred_.pop_front();
     } else {
-      tid = waitpid(-1, &status, __WALL);
+      tid = waiter.next(status);
     }
     if (tid < 0) {
       if (errno == EINTR) {
