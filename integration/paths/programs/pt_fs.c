@@ -15,6 +15,9 @@
  *   bind_unix PATH            bind an AF_UNIX socket to PATH
  *   link OLD NEW              link(2)
  *   stat PATH                 stat(2)
+ *   shared_read PATH          the path copied into a MAP_SHARED|MAP_ANONYMOUS page, opened from there
+ *   shm_read PATH             the same from a System V shared memory segment (shmat)
+ *   fork_shared_read PATH     the MAP_SHARED page made before fork, opened by the child
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -142,6 +147,29 @@ int main(int argc, char** argv) {
     } else if (!strcmp(op, "stat")) {
       struct stat st;
       report(name, stat(argv[++i], &st), NULL);
+    } else if (!strcmp(op, "shared_read") || !strcmp(op, "fork_shared_read")) {
+      char* page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+      if (page == MAP_FAILED) return 2;
+      snprintf(page, 4096, "%s", argv[++i]);
+      if (!strcmp(op, "shared_read")) {
+        read_fd(name, open(page, O_RDONLY));
+      } else {
+        pid_t child = fork();
+        if (child == 0) {
+          read_fd(name, open(page, O_RDONLY));
+          _exit(0);
+        }
+        waitpid(child, NULL, 0);
+      }
+      munmap(page, 4096);
+    } else if (!strcmp(op, "shm_read")) {
+      int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+      char* seg = id < 0 ? (char*)-1 : shmat(id, NULL, 0);
+      if (id >= 0) shmctl(id, IPC_RMID, NULL);
+      if (seg == (char*)-1) return 2;
+      snprintf(seg, 4096, "%s", argv[++i]);
+      read_fd(name, open(seg, O_RDONLY));
+      shmdt(seg);
     } else {
       fprintf(stderr, "pt_fs: unknown op %s\n", op);
       return 2;
