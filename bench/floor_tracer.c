@@ -4,6 +4,10 @@
 //
 //   floor_tracer all  -- PROGRAM ARGS...   every syscall returns SECCOMP_RET_TRACE
 //   floor_tracer none -- PROGRAM ARGS...   every syscall returns SECCOMP_RET_ALLOW
+//   floor_tracer poll -- PROGRAM ARGS...   as `all`, but the tracer polls waitpid(WNOHANG)
+//                                           instead of sleeping in it: its vCPU never halts
+//                                           (sysgate's StopWaiter polls 50 µs while stops
+//                                           are dense; this is the bound of that idea)
 //                                          (a tracer attached, nothing traced)
 //
 // Mirrors sysgate's launcher and monitor: fork; the child waits until the
@@ -30,7 +34,7 @@
 #include <unistd.h>
 
 static int usage(void) {
-  fprintf(stderr, "usage: floor_tracer all|none -- PROGRAM [ARGS...]\n");
+  fprintf(stderr, "usage: floor_tracer all|none|poll -- PROGRAM [ARGS...]\n");
   return 125;
 }
 
@@ -38,9 +42,11 @@ static int is_stop_signal(int sig) { return sig == SIGSTOP || sig == SIGTSTP || 
 
 int main(int argc, char** argv) {
   if (argc < 4 || strcmp(argv[2], "--") != 0) return usage();
-  int trace_all;
+  int trace_all, poll = 0;
   if (strcmp(argv[1], "all") == 0)
     trace_all = 1;
+  else if (strcmp(argv[1], "poll") == 0)
+    trace_all = poll = 1;
   else if (strcmp(argv[1], "none") == 0)
     trace_all = 0;
   else
@@ -88,7 +94,9 @@ int main(int argc, char** argv) {
   int exit_status = 125;
   for (;;) {
     int status;
-    pid_t tid = waitpid(-1, &status, __WALL);
+    pid_t tid;
+    do tid = waitpid(-1, &status, __WALL | (poll ? WNOHANG : 0));
+    while (tid == 0);
     if (tid < 0) {
       if (errno == EINTR) continue;
       break;  // ECHILD

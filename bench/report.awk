@@ -138,17 +138,18 @@ END {
   print ""
   print "## Targets"
   print ""
-  print "| workload | kernel-decided: sg-allow / native (target <= 1.05) | traced call: sg-trace / floor (target <= 1.5) | sg-trace / strace (target < 1) | sg-ptrace / strace |"
-  print "|---|---|---|---|---|"
+  print "| workload | kernel-decided: sg-allow / native (target <= 1.05) | traced call: sg-trace / floor (target <= 1.5) | sg-trace / floor-poll | sg-trace / strace (target < 1) | sg-ptrace / strace |"
+  print "|---|---|---|---|---|---|"
   for (i = 1; i <= nw; i++) {
     w = W[i]
     a = median(w SUBSEP "sg-allow" SUBSEP "in")
     b = median(w SUBSEP "native" SUBSEP "in")
     ka = (a == "NA" || b == "NA") ? "NA" : sprintf("%.3f %s", a / b, a / b <= 1.05 ? "ok" : "MISSED")
     st = percall(w, "sg-trace"); fl = percall(w, "floor"); sr = percall(w, "strace"); sp = percall(w, "sg-ptrace")
+    fp = percall(w, "floor-poll")
     f = pr(st, fl); if (f != "NA") f = f (f + 0 <= 1.5 ? " ok" : " MISSED")
     s = pr(st, sr); if (s != "NA") s = s (s + 0 < 1 ? " ok" : " MISSED")
-    print "| " w " | " ka " | " f " | " s " | " pr(sp, sr) " |"
+    print "| " w " | " ka " | " f " | " pr(st, fp) " | " s " | " pr(sp, sr) " |"
   }
 
   print ""

@@ -51,7 +51,7 @@ pin=()
 if [[ -n ${BENCH_CPUS:-} ]]; then pin=(taskset -c "$BENCH_CPUS"); fi
 
 # --- runners ----------------------------------------------------------------
-runners=(native sg-allow sg-trace sg-ptrace strace floor floor-none)
+runners=(native sg-allow sg-trace sg-ptrace strace floor floor-poll floor-none)
 build_runners=(native sg-allow sg-trace strace floor)
 
 # Sets cmd to the command line of runner $1 for the program that follows.
@@ -66,6 +66,7 @@ runner_cmd() {
     sg-ptrace) cmd=("$sysgate" run --engine ptrace --policy "$pol/allow-all.yaml" --log /dev/null -- "$@") ;;
     strace) cmd=(strace -f -o /dev/null "$@") ;;
     floor) cmd=("$floor" all -- "$@") ;;
+    floor-poll) cmd=("$floor" poll -- "$@") ;;
     floor-none) cmd=("$floor" none -- "$@") ;;
   esac
   cmd=("${pin[@]}" "${cmd[@]}")
