@@ -37,11 +37,11 @@ class MaskPlanTest : public ::testing::Test {
 
 TEST_F(MaskPlanTest, MasksExistingPathsAndTrees) {
   auto p = plan({dir_ + "/secret/**", dir_ + "/key"});
-  ASSERT_EQ(p.masks.size(), 2u);
-  EXPECT_EQ(p.masks[0].path, dir_ + "/secret");
-  EXPECT_TRUE(p.masks[0].directory);
-  EXPECT_EQ(p.masks[1].path, dir_ + "/key");
-  EXPECT_FALSE(p.masks[1].directory);
+  ASSERT_EQ(p.masks.size(), 2u);  // sorted by path
+  EXPECT_EQ(p.masks[0].path, dir_ + "/key");
+  EXPECT_FALSE(p.masks[0].directory);
+  EXPECT_EQ(p.masks[1].path, dir_ + "/secret");
+  EXPECT_TRUE(p.masks[1].directory);
   EXPECT_TRUE(p.notes.empty());
 }
 
@@ -59,6 +59,14 @@ TEST_F(MaskPlanTest, LeavesGlobsAndMissingPathsToTheSupervisorAndSaysSo) {
   EXPECT_NE(p.notes[1].find("a glob"), std::string::npos);
   EXPECT_NE(p.notes[2].find("does not exist yet"), std::string::npos);
   EXPECT_NE(p.notes[3].find("does not exist yet"), std::string::npos);
+}
+
+TEST_F(MaskPlanTest, KeepsOnlyTheOutermostOfNestedEntries) {
+  std::ofstream(dir_ + "/secret/inner") << "i";
+  auto p = plan({dir_ + "/secret/inner", dir_ + "/secret/**", dir_ + "/secret", dir_ + "/key", dir_ + "/key"});
+  ASSERT_EQ(p.masks.size(), 2u);
+  EXPECT_EQ(p.masks[0].path, dir_ + "/key");
+  EXPECT_EQ(p.masks[1].path, dir_ + "/secret");
 }
 
 TEST_F(MaskPlanTest, NeverMasksTheRoot) {

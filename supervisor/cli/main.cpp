@@ -377,6 +377,9 @@ int cmd_run(const std::vector<std::string>& args) {
                     kExitSysgateError, &policy);
       spec.masks = {};
     }
+    // The child changes directory after masking, by path, so that a working
+    // directory inside a masked tree is refused rather than kept beneath it.
+    if (!spec.masks.empty() && spec.cwd.empty()) spec.cwd = cwd;
   }
   auto plan = compile::compile(std::move(policy), engine);
   std::vector<sock_filter> filter;
@@ -418,6 +421,8 @@ int cmd_run(const std::vector<std::string>& args) {
   if (result.verdict == Verdict::SetupError && result.exec_errno != 0)
     std::cerr << "sysgate: cannot execute " << program[0] << ": " << std::strerror(result.exec_errno)
               << " (the policy must allow the execve of the program)\n";
+  else if (result.verdict == Verdict::SetupError)
+    std::cerr << "sysgate: SETUP_ERROR: " << result.error << "\n";
   if (result.verdict == Verdict::Violation) std::cerr << "sysgate: VIOLATION: " << result.violation << "\n";
   say_verdict(result, limits);
   write_report(report_to, report::run_report({result, *log, plan.policy, enforcer.applied(), vm["engine"].as<std::string>(),

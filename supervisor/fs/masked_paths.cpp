@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -39,6 +40,17 @@ MaskPlan plan_masks(const FilesystemSection& fs) {
     }
     plan.masks.push_back({real, S_ISDIR(st.st_mode)});
   }
+  // A path beneath a masked directory is already unreachable, and could not be
+  // mounted on once its parent is masked: keep the outermost masks only.
+  std::sort(plan.masks.begin(), plan.masks.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  std::vector<MaskedPath> outermost;
+  for (auto& m : plan.masks) {
+    bool covered = std::any_of(outermost.begin(), outermost.end(), [&](const MaskedPath& o) {
+      return m.path == o.path || (o.directory && m.path.starts_with(o.path + "/"));
+    });
+    if (!covered) outermost.push_back(std::move(m));
+  }
+  plan.masks = std::move(outermost);
   return plan;
 }
 

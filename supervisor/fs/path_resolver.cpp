@@ -40,7 +40,13 @@ bool not_a_path(const std::string& target) {
 std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const std::string& path, bool follow_last,
                                          bool empty_path_ok) {
   const std::string proc = "/proc/" + std::to_string(tid);
-  const std::string root = proc + "/root";
+  // Walked from the supervisor's own root, not /proc/TID/root: the program
+  // cannot chroot (no capabilities) and its mount namespace is a private copy
+  // of ours that differs only by the masks over deny entries
+  // (masked_paths.hpp). The policy decides on the files as they are beneath
+  // those masks, so a denied path inside a masked tree is still named and
+  // reported as the policy's denial.
+  const std::string root;
   std::vector<std::string> cur;
   if (path.empty() || path[0] != '/') {
     if (path.empty() && !empty_path_ok) return std::nullopt;  // ENOENT

@@ -1,6 +1,6 @@
 // Resolves a path argument the way the kernel will for that call: relative to
-// the dirfd or the calling thread's cwd, inside the thread's root and mount
-// namespace (through /proc/TID/root), `.`/`..`/`//` handled, symlinks followed
+// the dirfd or the calling thread's cwd (read through /proc/TID), `.`/`..`/`//`
+// handled, symlinks followed
 // except a last component the call does not follow, /proc/self and
 // /proc/thread-self meaning the caller, /proc/PID/fd/N and cwd/root magic links
 // taken to what they point at.

@@ -19,8 +19,9 @@
 namespace sysgate::trace {
 namespace {
 
-[[noreturn]] void child_fail(int fd, int error) {
-  (void)!write(fd, &error, sizeof error);
+[[noreturn]] void child_fail(int fd, ChildStep step, int error) {
+  int report[2] = {static_cast<int>(step), error};
+  (void)!write(fd, report, sizeof report);
   _exit(127);
 }
 
@@ -41,6 +42,20 @@ void drop_capabilities() {
 }
 
 }  // namespace
+
+const char* describe(ChildStep step) {
+  switch (step) {
+    case ChildStep::Exec: return "execve";
+    case ChildStep::Stdio: return "setting up descriptors 0-2";
+    case ChildStep::Masks: return "masking deny entries in a private mount namespace";
+    case ChildStep::Cwd: return "changing to the working directory";
+    case ChildStep::Credentials: return "changing user and group";
+    case ChildStep::NoNewPrivs: return "setting no_new_privs";
+    case ChildStep::Landlock: return "applying the Landlock ruleset";
+    case ChildStep::Seccomp: return "loading the seccomp filter";
+  }
+  return "setting up the program";
+}
 
 Launched launch(const LaunchSpec& spec) {
   int go[2], err[2];
@@ -69,31 +84,32 @@ Launched launch(const LaunchSpec& spec) {
     int src[3];
     for (int i = 0; i < 3; ++i) src[i] = spec.stdio[i] >= 0 ? fcntl(spec.stdio[i], F_DUPFD_CLOEXEC, 10) : -1;
     for (int i = 0; i < 3; ++i)
-      if (src[i] >= 0 && dup2(src[i], i) < 0) child_fail(keep, errno);
-    if (dup3(keep, 3, O_CLOEXEC) < 0) child_fail(keep, errno);
+      if (src[i] >= 0 && dup2(src[i], i) < 0) child_fail(keep, ChildStep::Stdio, errno);
+    if (dup3(keep, 3, O_CLOEXEC) < 0) child_fail(keep, ChildStep::Stdio, errno);
     keep = 3;
     syscall(SYS_close_range, 4U, ~0U, 0U);
-    if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) child_fail(keep, errno);
     // Needs CAP_SYS_ADMIN, so before the uid changes; before Landlock, which
-    // forbids mount changes.
-    if (int e = fs::apply_masks(spec.masks); e != 0) child_fail(keep, e);
+    // forbids mount changes; before chdir, so a working directory inside a
+    // masked tree is refused rather than kept open beneath the mask.
+    if (int e = fs::apply_masks(spec.masks); e != 0) child_fail(keep, ChildStep::Masks, e);
+    if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) child_fail(keep, ChildStep::Cwd, errno);
     if (spec.gid || spec.uid) {
-      if (setgroups(0, nullptr) != 0) child_fail(keep, errno);
-      if (spec.gid && setresgid(*spec.gid, *spec.gid, *spec.gid) != 0) child_fail(keep, errno);
-      if (spec.uid && setresuid(*spec.uid, *spec.uid, *spec.uid) != 0) child_fail(keep, errno);
+      if (setgroups(0, nullptr) != 0) child_fail(keep, ChildStep::Credentials, errno);
+      if (spec.gid && setresgid(*spec.gid, *spec.gid, *spec.gid) != 0) child_fail(keep, ChildStep::Credentials, errno);
+      if (spec.uid && setresuid(*spec.uid, *spec.uid, *spec.uid) != 0) child_fail(keep, ChildStep::Credentials, errno);
     }
     for (int sig = 1; sig < _NSIG; ++sig) signal(sig, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     drop_capabilities();
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(keep, errno);
-    if (int e = fs::apply_landlock(spec.landlock); e != 0) child_fail(keep, e);
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(keep, ChildStep::NoNewPrivs, errno);
+    if (int e = fs::apply_landlock(spec.landlock); e != 0) child_fail(keep, ChildStep::Landlock, e);
     if (spec.stop_before_exec) syscall(SYS_kill, getpid(), SIGSTOP);
     if (!spec.filter.empty() && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
-      child_fail(keep, errno);
+      child_fail(keep, ChildStep::Seccomp, errno);
     execve(spec.path.c_str(), argv.data(), envp.data());
-    child_fail(keep, errno);
+    child_fail(keep, ChildStep::Exec, errno);
   }
   close(go[0]);
   close(err[1]);

@@ -34,9 +34,13 @@ struct LaunchSpec {
   unsigned long ptrace_options = 0;
 };
 
+// What the child was doing when it failed before running the program.
+enum class ChildStep : int { Exec, Stdio, Masks, Cwd, Credentials, NoNewPrivs, Landlock, Seccomp };
+const char* describe(ChildStep step);
+
 struct Launched {
   pid_t pid = -1;
-  int exec_error_fd = -1;  // yields the errno of a failed execve (4 bytes), or EOF
+  int exec_error_fd = -1;  // yields {ChildStep, errno} (2 ints) if the child failed, else EOF
 };
 
 // Throws std::system_error when the child cannot be set up.

@@ -466,11 +466,21 @@ RunResult Monitor::run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::O
     if (relay->exceeded() && !limit_hit_) limit_hit_ = Verdict::OutputLimit;
   }
 
-  int error = 0;
-  if (read(child.exec_error_fd, &error, sizeof error) == static_cast<ssize_t>(sizeof error)) result_.exec_errno = error;
+  int failed[2] = {};  // {ChildStep, errno}
+  std::string setup_failure;
+  if (read(child.exec_error_fd, failed, sizeof failed) == static_cast<ssize_t>(sizeof failed)) {
+    auto step = static_cast<ChildStep>(failed[0]);
+    if (step == ChildStep::Exec)
+      result_.exec_errno = failed[1];
+    else
+      setup_failure = std::string(describe(step)) + ": " + std::strerror(failed[1]);
+  }
   close(child.exec_error_fd);
 
-  if (!result_.error.empty() && !killed_) {
+  if (!setup_failure.empty()) {
+    result_.verdict = Verdict::SetupError;
+    result_.error = setup_failure;
+  } else if (!result_.error.empty() && !killed_) {
     result_.verdict = Verdict::Signaled;
     if (!result_.signal) result_.signal = g_last_signal;
   } else if (killed_) {

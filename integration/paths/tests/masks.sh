@@ -52,6 +52,29 @@ expect_that "no mount of the sandbox is left in the caller's namespace" \
 expect_that "the host sees no mask on the denied directory" \
   sh -c "! grep -q ' $W' /proc/self/mountinfo"
 
+# Nested entries: the outer mask covers the inner one.
+mkdir -p "$W/n/outer/inner"
+echo IN >"$W/n/outer/inner/f"
+P3=$(policy p3.yaml <<EOP
+version: 1
+default: allow
+filesystem:
+  read: [$SYS_READ, "$W/**"]
+  write: ["/dev/null"]
+  exec: ["/usr/bin/**"]
+  deny: ["$W/n/outer/inner/f", "$W/n/outer/**", "$W/n/outer/inner"]
+EOP
+)
+sg --policy "$P3" -- /bin/cat "$W/n/outer/inner/f"
+expect_status 1
+expect_stdout_lacks "IN"
+expect_stderr_contains "deny EACCES [filesystem section]"
+
+# A working directory inside a masked tree is refused before the program runs.
+sg --policy "$P3" --cwd "$W/n/outer/inner" -- /bin/true
+expect_status 125
+expect_stderr_contains "SETUP_ERROR: changing to the working directory"
+
 # Without CAP_SYS_ADMIN the masks cannot be made: refused, unless asked for.
 if command -v setpriv >/dev/null; then
   mkdir -p "$W/proj2/secret"
