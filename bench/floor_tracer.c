@@ -8,6 +8,9 @@
 //                                           instead of sleeping in it: its vCPU never halts
 //                                           (sysgate's StopWaiter polls 50 µs while stops
 //                                           are dense; this is the bound of that idea)
+//   floor_tracer N,N,... -- PROGRAM ARGS... only the x86_64 syscall numbers listed return
+//                                           SECCOMP_RET_TRACE (path_rules.sh passes the calls
+//                                           a filesystem section traces), the rest ALLOW
 //                                          (a tracer attached, nothing traced)
 //
 // Mirrors sysgate's launcher and monitor: fork; the child waits until the
@@ -26,6 +29,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -34,7 +38,7 @@
 #include <unistd.h>
 
 static int usage(void) {
-  fprintf(stderr, "usage: floor_tracer all|none|poll -- PROGRAM [ARGS...]\n");
+  fprintf(stderr, "usage: floor_tracer all|none|poll|N,N,... -- PROGRAM [ARGS...]\n");
   return 125;
 }
 
@@ -47,16 +51,26 @@ int main(int argc, char** argv) {
     trace_all = 1;
   else if (strcmp(argv[1], "poll") == 0)
     trace_all = poll = 1;
-  else if (strcmp(argv[1], "none") == 0)
+  else if (strcmp(argv[1], "none") == 0 || (argv[1][0] >= '0' && argv[1][0] <= '9'))
     trace_all = 0;
   else
     return usage();
   char** program = argv + 3;
 
-  struct sock_filter insns[] = {
-      BPF_STMT(BPF_RET | BPF_K, trace_all ? SECCOMP_RET_TRACE : SECCOMP_RET_ALLOW),
-  };
-  struct sock_fprog prog = {sizeof insns / sizeof insns[0], insns};
+  // One instruction, or: load the number; one JEQ -> TRACE per listed call; ALLOW.
+  struct sock_filter insns[1024];
+  unsigned short n = 0;
+  if (argv[1][0] >= '0' && argv[1][0] <= '9') {
+    insns[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+    for (char* p = argv[1]; *p != '\0' && n < 1000;) {
+      unsigned long nr = strtoul(p, &p, 10);
+      insns[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1);
+      insns[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+      if (*p == ',') ++p;
+    }
+  }
+  insns[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, trace_all ? SECCOMP_RET_TRACE : SECCOMP_RET_ALLOW);
+  struct sock_fprog prog = {n, insns};
 
   int go[2];
   if (pipe2(go, O_CLOEXEC) != 0) {

@@ -2,7 +2,9 @@
 # Path rules (issue 3): an openat+close loop whose opens are checked against a
 # filesystem section (each open read from memory, resolved, matched), against
 # native and `strace -f --seccomp-bpf -e trace=%file`; and the GoogleTest build
-# under a hermetic filesystem policy against native. One run, interleaved,
+# under a hermetic filesystem policy against native. Next to sysgate, the floor
+# tracer (floor_tracer.c) stops on exactly the calls the policy traces and does
+# nothing else: what those stops alone cost here. One run, interleaved,
 # medians. See bench/README.md.
 #
 #   BENCH_REPS=N         repetitions of the loop (default 5)
@@ -18,6 +20,7 @@ sysgate=${SYSGATE:-$repo/build/sysgate}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sysgate-paths.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 cc -O2 -o "$tmp/openat" "$here/workloads/openat.c"
+cc -O2 -o "$tmp/floor" "$here/floor_tracer.c"
 cat >"$tmp/loop.yaml" <<EOP
 version: 1
 default: allow
@@ -35,6 +38,10 @@ filesystem:
   exec: ["/usr/bin/**", "/usr/lib/**", "/usr/libexec/**"]
 EOP
 "$sysgate" check "$tmp/loop.yaml" "$tmp/build.yaml" >/dev/null
+# The x86_64 calls a policy makes stop, as `sysgate explain` lists them.
+traced() { "$sysgate" explain "$1" | awk '/^ABI x86_64/ { on = 1; next } /^ABI / { on = 0 } on && $3 == "traced:" { printf "%s%s", sep, $1; sep = "," }'; }
+loop_calls=$(traced "$tmp/loop.yaml")
+build_calls=$(traced "$tmp/build.yaml")
 
 declare -A t
 run() {  # runner -> in-process seconds of the openat loop
@@ -42,20 +49,21 @@ run() {  # runner -> in-process seconds of the openat loop
     native) "$tmp/openat" ;;
     sysgate) "$sysgate" run --policy "$tmp/loop.yaml" -- "$tmp/openat" 2>/dev/null ;;
     strace) strace -f --seccomp-bpf -e trace=%file -o /dev/null "$tmp/openat" ;;
+    floor) "$tmp/floor" "$loop_calls" -- "$tmp/openat" ;;
   esac
 }
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 for ((i = 0; i < reps; i++)); do
-  for r in native sysgate strace; do t[$r]+="$(run "$r") "; done
+  for r in native sysgate strace floor; do t[$r]+="$(run "$r") "; done
 done
 n=$(echo "${t[native]}" | tr ' ' '\n' | grep . | median)
 echo "### openat+close loop (25000 x, 50000 calls) under a filesystem section, in-process seconds, median of $reps"
 echo
 echo "| runner | seconds | ratio to native | µs per call over native |"
 echo "|---|---|---|---|"
-for r in native sysgate strace; do
+for r in native sysgate strace floor; do
   m=$(echo "${t[$r]}" | tr ' ' '\n' | grep . | median)
-  awk -v m="$m" -v n="$n" -v r="$r" 'BEGIN { printf "| %s | %.3f | x%.2f | %.2f |\n", (r == "sysgate" ? "sysgate filesystem section" : (r == "strace" ? "strace -f --seccomp-bpf -e trace=%file" : r)), m, m / n, (m - n) / 50000 * 1e6 }'
+  awk -v m="$m" -v n="$n" -v r="$r" 'BEGIN { printf "| %s | %.3f | x%.2f | %.2f |\n", (r == "sysgate" ? "sysgate filesystem section" : (r == "strace" ? "strace -f --seccomp-bpf -e trace=%file" : (r == "floor" ? "floor tracer, same calls stop" : r))), m, m / n, (m - n) / 50000 * 1e6 }'
 done
 if ((build_reps > 0)); then
   gb() {  # runner -> wall seconds of configuring and building GoogleTest
@@ -64,6 +72,7 @@ if ((build_reps > 0)); then
     case $1 in
       native) sh -c "cmake -S /usr/src/googletest -B $dir >/dev/null && make -C $dir -j2 >/dev/null" ;;
       sysgate) "$sysgate" run --policy "$tmp/build.yaml" -- sh -c "cmake -S /usr/src/googletest -B $dir >/dev/null && make -C $dir -j2 >/dev/null" 2>/dev/null ;;
+      floor) "$tmp/floor" "$build_calls" -- sh -c "cmake -S /usr/src/googletest -B $dir >/dev/null && make -C $dir -j2 >/dev/null" ;;
     esac
     e=$(date +%s.%N)
     rm -rf "$dir"
@@ -71,16 +80,17 @@ if ((build_reps > 0)); then
   }
   declare -A b
   for ((i = 0; i < build_reps; i++)); do
-    for r in native sysgate; do b[$r]+="$(gb "$r") "; done
+    for r in native sysgate floor; do b[$r]+="$(gb "$r") "; done
   done
   bn=$(echo "${b[native]}" | tr ' ' '\n' | grep . | median)
   bs=$(echo "${b[sysgate]}" | tr ' ' '\n' | grep . | median)
   echo
   echo "### GoogleTest build (cmake + make -j2) under a hermetic filesystem policy, wall seconds, median of $build_reps"
   echo
-  echo "| native | sysgate | ratio |"
-  echo "|---|---|---|"
-  awk -v n="$bn" -v s="$bs" 'BEGIN { printf "| %.2f | %.2f | x%.2f |\n", n, s, s / n }'
+  bf=$(echo "${b[floor]}" | tr ' ' '\n' | grep . | median)
+  echo "| native | sysgate | ratio | floor tracer, same calls stop | ratio |"
+  echo "|---|---|---|---|---|"
+  awk -v n="$bn" -v s="$bs" -v f="$bf" 'BEGIN { printf "| %.2f | %.2f | x%.2f | %.2f | x%.2f |\n", n, s, s / n, f, f / n }'
 fi
 echo
 echo "($(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
