@@ -40,14 +40,19 @@ bool not_a_path(const std::string& target) {
 std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const std::string& path, bool follow_last,
                                          bool empty_path_ok) {
   const std::string proc = "/proc/" + std::to_string(tid);
-  // Walked from the supervisor's own root, not /proc/TID/root: the program
-  // cannot chroot (no capabilities) and its mount namespace is a private copy
-  // of ours that differs only by the masks over deny entries
-  // (masked_paths.hpp). The policy decides on the files as they are beneath
-  // those masks, so a denied path inside a masked tree is still named and
-  // reported as the policy's denial.
-  const std::string root;
-  std::vector<std::string> cur;
+  // Walked in the supervisor's own view, from the caller's root as the
+  // supervisor sees it ("/" unless it chrooted, in a user namespace of its
+  // own). Its mount namespace is a private copy of ours that differs only by
+  // the masks over deny entries (masked_paths.hpp; Landlock forbids the
+  // program mounts of its own), and the policy decides on the files beneath
+  // those masks: a denied path inside a masked tree is still named and
+  // reported as the policy's denial, and a chrooted caller's paths are named
+  // as the files they are.
+  auto root_link = read_link(proc + "/root");
+  if (!root_link || not_a_path(*root_link)) return std::nullopt;
+  const std::vector<std::string> root_parts = components(*root_link);
+  const std::size_t k = root_parts.size();
+  std::vector<std::string> cur = root_parts;
   if (path.empty() || path[0] != '/') {
     if (path.empty() && !empty_path_ok) return std::nullopt;  // ENOENT
     auto base = read_link(dirfd == kCwd ? proc + "/cwd" : proc + "/fd/" + std::to_string(dirfd));
@@ -67,24 +72,24 @@ std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const
     todo.pop_front();
     if (c == ".") continue;
     if (c == "..") {
-      if (!cur.empty()) cur.pop_back();
+      if (!cur.empty() && cur != root_parts) cur.pop_back();  // `..` of the root is the root
       continue;
     }
     cur.push_back(std::move(c));
     // /proc/self and /proc/thread-self mean the caller, not the supervisor.
-    if (cur.size() == 2 && cur[0] == "proc" && cur[1] == "self") {
-      cur[1] = std::to_string(tgid);
+    if (cur.size() == k + 2 && cur[k] == "proc" && cur[k + 1] == "self") {
+      cur[k + 1] = std::to_string(tgid);
       continue;
     }
-    if (cur.size() == 2 && cur[0] == "proc" && cur[1] == "thread-self") {
-      cur[1] = std::to_string(tgid);
+    if (cur.size() == k + 2 && cur[k] == "proc" && cur[k + 1] == "thread-self") {
+      cur[k + 1] = std::to_string(tgid);
       cur.push_back("task");
       cur.push_back(std::to_string(tid));
       continue;
     }
     bool last = todo.empty();
     struct stat st{};
-    if (lstat((root + join(cur)).c_str(), &st) != 0) {
+    if (lstat(join(cur).c_str(), &st) != 0) {
       if (last) {
         exists = false;
         break;
@@ -93,20 +98,22 @@ std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const
     }
     if (!S_ISLNK(st.st_mode) || (last && !follow_last)) continue;
     if (++links > kMaxLinks) return std::nullopt;  // ELOOP
-    auto target = read_link(root + join(cur));
+    auto target = read_link(join(cur));
     if (!target) return std::nullopt;
-    bool magic = cur.size() >= 3 && cur[0] == "proc";
+    bool magic = cur.size() >= k + 3 && cur[k] == "proc";
     if (magic && not_a_path(*target)) {
       if (!last) return std::nullopt;
       return ResolvedPath{*target, true, false, false, {}};
     }
     cur.pop_back();
-    if (!target->empty() && (*target)[0] == '/') cur.clear();
+    // A magic link's target is named in the supervisor's view already; a
+    // symlink's absolute target starts at the caller's root.
+    if (!target->empty() && (*target)[0] == '/') cur = magic ? std::vector<std::string>{} : root_parts;
     auto parts = components(*target);
     for (auto it = parts.rbegin(); it != parts.rend(); ++it) todo.push_front(*it);
   }
   ResolvedPath out{join(cur), exists, true, false, {}};
-  if (cur.size() >= 2 && cur[0] == "proc" && cur[1] == std::to_string(tgid)) {
+  if (k == 0 && cur.size() >= 2 && cur[0] == "proc" && cur[1] == std::to_string(tgid)) {
     cur[1] = "self";
     out.self_alias = join(cur);
   }

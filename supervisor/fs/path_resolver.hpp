@@ -1,6 +1,6 @@
 // Resolves a path argument the way the kernel will for that call: relative to
-// the dirfd or the calling thread's cwd (read through /proc/TID), `.`/`..`/`//`
-// handled, symlinks followed
+// the dirfd or the calling thread's cwd (read through /proc/TID) and inside its
+// root (a chroot of its own is honoured), `.`/`..`/`//` handled, symlinks followed
 // except a last component the call does not follow, /proc/self and
 // /proc/thread-self meaning the caller, /proc/PID/fd/N and cwd/root magic links
 // taken to what they point at.
@@ -14,7 +14,7 @@
 namespace sysgate::fs {
 
 struct ResolvedPath {
-  std::string path;     // absolute, normalised, in the tracee's view
+  std::string path;     // absolute, normalised, as the supervisor names the file
   bool exists = false;  // the last component exists (a missing one is resolved parent + name)
   bool is_file = true;  // false: not a file system object (pipe:[..], anon_inode:, deleted file)
   bool via_fd = false;  // an empty path with AT_EMPTY_PATH: the call acts on an open descriptor
