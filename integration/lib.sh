@@ -58,7 +58,9 @@ ok() {
 box() {
   if [ -n "${SG_BOXED:-}" ]; then return 0; fi
   if [ "${SG_UNSHARE:-1}" = 1 ] && unshare --pid --net --mount --fork --mount-proc true 2>/dev/null; then
-    SG_BOXED=1 WORK="$WORK" exec unshare --pid --net --mount --fork --mount-proc bash "$0" "$@"
+    # Not exec: this shell's trap removes $WORK once the boxed run is over.
+    SG_BOXED=1 WORK="$WORK" unshare --pid --net --mount --fork --mount-proc bash "$0" "$@"
+    exit $?
   fi
   log "note: running without namespaces (unshare does not work here)"
 }
