@@ -554,10 +554,19 @@ network:
   a.addrs = std::vector<net::SocketAddress>{unix_addr("@abstract")};
   EXPECT_TRUE(Allowed(decide(plan, "bind", {3, 0x1000, 110}, &a)));
   EXPECT_TRUE(a.resolved.empty());
-  // connect to a socket file is not a write.
-  FakeMemory c;
-  c.addrs = std::vector<net::SocketAddress>{unix_addr(T + "/ro/s.sock")};
-  EXPECT_TRUE(Allowed(decide(plan, "connect", {3, 0x1000, 110}, &c)));
+  // connect and sendto need write permission on the socket file, as in the kernel.
+  auto reach = [&](const std::string& call, const std::string& path) {
+    FakeMemory c;
+    c.addrs = std::vector<net::SocketAddress>{unix_addr(path)};
+    c.extra[path] = file(path, true);
+    if (call == "connect") return decide(plan, "connect", {3, 0x1000, 110}, &c);
+    return decide(plan, "sendto", {3, 0x2000, 1, 0, 0x1000, 110}, &c);
+  };
+  EXPECT_TRUE(Denied(reach("connect", T + "/ro/s.sock"), EACCES, FS));
+  EXPECT_TRUE(Denied(reach("sendto", T + "/ro/s.sock"), EACCES, FS));
+  EXPECT_TRUE(Denied(reach("connect", T + "/rw/private/s"), EACCES, FS));
+  EXPECT_TRUE(Allowed(reach("connect", T + "/rw/s.sock")));
+  EXPECT_TRUE(Allowed(reach("sendto", T + "/rw/s.sock")));
 }
 
 // A relative path that starts with '@' is a file in the cwd, not an abstract

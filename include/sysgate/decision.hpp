@@ -13,6 +13,7 @@ struct Decision {
     ForeignAbi,     // an ABI the policy does not list: the sandbox is killed
     Filesystem,     // the policy's filesystem section
     Network,        // the policy's network section
+    CopyOnCheck,    // an allowed call whose checked argument could not be copied (no room, no region)
   };
   Action action;
   bool log = false;  // record it (log action, `log: true`, every deny and kill)

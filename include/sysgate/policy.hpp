@@ -61,8 +61,11 @@ struct Rule {
   bool log = false;      // `log: true`, or action log
   bool builtin = false;  // added by sysgate itself, not by the policy
   bool quiet = false;    // `log: false` on a deny rule: counted and reported, not printed
-  // Built-in rules that only tell the supervisor about a call (decision goes on).
-  enum Note : std::uint8_t { kNoNote = 0, kSharedMemory = 1, kTaskCreation = 2 };
+  // Built-in rules that only tell the supervisor about a call (decision goes on):
+  // kCheckOpenedFd, the descriptor an open returns is looked at in its exit stop
+  // (a /proc/PID/mem opened for writing is closed again and refused);
+  // kTaskCreation, the call may create a task the supervisor counts.
+  enum Note : std::uint8_t { kNoNote = 0, kCheckOpenedFd = 1, kTaskCreation = 2 };
   std::uint8_t note = kNoNote;
   SourceLocation where;
   std::string label() const;  // name, or "rule at file:line"

@@ -1,5 +1,6 @@
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 
 #include <sys/socket.h>
@@ -8,7 +9,9 @@
 #include <cerrno>
 #include <climits>
 #include <cstdint>
+#include <cstdio>
 #include <map>
+#include <string_view>
 
 #include "arch/abi.hpp"
 #include "arch/syscall_args.hpp"
@@ -18,10 +21,20 @@
 namespace sysgate::compile {
 namespace {
 
+// Whether some decision of this policy reads the tracee's memory (a path, a
+// socket address): then the guarantees of copy-on-check must hold.
+bool checks_memory(const Policy& policy) {
+  if (policy.filesystem.present || policy.network.present) return true;
+  for (const auto& r : policy.rules)
+    for (const auto& t : r.args)
+      if (!t.scalar()) return true;
+  return false;
+}
+
 // sysgate's own rules, decided before the policy's: no policy can open these holes.
-std::vector<Rule> builtin_rules(Engine engine, const Policy& policy) {
+std::vector<Rule> builtin_rules(const Policy& policy, const ScratchLayout& scratch) {
   std::vector<Rule> out;
-  out.reserve(32);  // rules are referred to by address while this is built
+  out.reserve(64);  // rules are referred to by address while this is built
   auto rule = [&](std::string name, std::string call, Action action) -> Rule& {
     Rule r;
     r.name = std::move(name);
@@ -40,47 +53,80 @@ std::vector<Rule> builtin_rules(Engine engine, const Policy& policy) {
     t.values = {v};
     return t;
   };
+  const Action eperm{Action::Kind::Deny, EPERM};
   // Restarting an interrupted call the policy already allowed (after a stop).
   rule("sysgate:restart", "restart_syscall", {Action::Kind::Allow, 0}).log = false;
   // A child created with CLONE_UNTRACED would run without the supervisor.
-  rule("sysgate:no-untraced-clone", "clone", {Action::Kind::Deny, EPERM})
-      .args.push_back(test("flags", ArgTest::Op::Any, CLONE_UNTRACED));
+  rule("sysgate:no-untraced-clone", "clone", eperm).args.push_back(test("flags", ArgTest::Op::Any, CLONE_UNTRACED));
+  // clone3 keeps its flags in memory, where a filter cannot see CLONE_UNTRACED:
+  // glibc falls back to clone, whose flags are a register.
+  {
+    Rule& r = rule("sysgate:clone3-falls-back", "clone3", {Action::Kind::Deny, ENOSYS});
+    r.log = false;  // not a denial of the program's: glibc makes the same thread or process with clone
+    r.quiet = true;
+  }
   // A user-notification listener of the program's own would take precedence over
   // our SECCOMP_RET_TRACE and answer calls in our place.
-  rule("sysgate:no-seccomp-listener", "seccomp", {Action::Kind::Deny, EPERM})
+  rule("sysgate:no-seccomp-listener", "seccomp", eperm)
       .args.push_back(test("flags", ArgTest::Op::Any, SECCOMP_FILTER_FLAG_NEW_LISTENER));
-  // Without a filter, clone3's flags (in memory) cannot be checked race-free, so
-  // the ptrace engine makes glibc fall back to clone, whose flags are a register.
-  if (engine == Engine::Ptrace) rule("sysgate:ptrace-engine-no-clone3", "clone3", {Action::Kind::Deny, ENOSYS}).quiet = true;
-  // Calls that would reach files or sockets past the per-call checks.
+  // Writers of another process's memory: they could change a checked argument
+  // between the check and the kernel's read (docs/race-safety.md). A ptrace
+  // tracee cannot be traced again, but it could trace a process outside the sandbox.
+  rule("sysgate:no-ptrace", "ptrace", eperm);
+  rule("sysgate:no-process-vm-writev", "process_vm_writev", eperm);
+  for (const char* call : {"open", "openat"}) {
+    Rule& r = rule("sysgate:no-proc-mem-writes", call, {Action::Kind::Allow, 0});
+    ArgTest t = test("flags", ArgTest::Op::AccMode, O_WRONLY);
+    t.values.push_back(O_RDWR);
+    r.args.push_back(t);
+    r.note = Rule::kCheckOpenedFd;
+    r.log = false;
+  }
+  for (const char* call : {"creat", "openat2"}) {
+    Rule& r = rule("sysgate:no-proc-mem-writes", call, {Action::Kind::Allow, 0});
+    r.note = Rule::kCheckOpenedFd;
+    r.log = false;
+  }
+  // The scratch region (and nothing else lies that low): the program may not
+  // map over it, unmap, protect, advise or move it.
+  const auto below_end = [&](const char* arg) { return test(arg, ArgTest::Op::Lt, static_cast<std::int64_t>(scratch.end())); };
+  for (const char* call : {"mmap", "mmap2", "shmat"}) {
+    const char* arg = std::string_view(call) == "shmat" ? "shmaddr" : "addr";
+    Rule& r = rule("sysgate:scratch-region", call, eperm);
+    r.args.push_back(test(arg, ArgTest::Op::Ne, 0));
+    r.args.push_back(below_end(arg));
+  }
+  for (const char* call : {"munmap", "mprotect", "pkey_mprotect", "madvise", "remap_file_pages"})
+    rule("sysgate:scratch-region", call, eperm).args.push_back(below_end("addr"));
+  rule("sysgate:scratch-region", "mremap", eperm).args.push_back(below_end("old_address"));
+  {
+    Rule& r = rule("sysgate:scratch-region", "mremap", eperm);
+    r.args.push_back(test("flags", ArgTest::Op::Any, MREMAP_FIXED));
+    r.args.push_back(below_end("new_address"));
+  }
+  {
+    Rule& r = rule("sysgate:scratch-region", "ipc", eperm);
+    r.args.push_back(test("call", ArgTest::Op::Eq, 21 /* SHMAT */));
+    r.args.push_back(test("ptr", ArgTest::Op::Ne, 0));
+    r.args.push_back(below_end("ptr"));
+  }
+  // Calls that would reach files or sockets past the per-call checks, or fault
+  // the scratch region's pages back to the program (userfaultfd).
   if (policy.filesystem.present) {
-    rule("sysgate:no-handles", "open_by_handle_at", {Action::Kind::Deny, EPERM});
+    rule("sysgate:no-handles", "open_by_handle_at", eperm);
     // openat2 keeps its flags in memory; glibc's open() does not need it.
     rule("sysgate:openat2-falls-back", "openat2", {Action::Kind::Deny, ENOSYS});
   }
-  if (policy.filesystem.present || policy.network.present)
+  if (checks_memory(policy)) {
     for (const char* call : {"io_uring_setup", "io_uring_enter", "io_uring_register"})
-      rule("sysgate:no-io-uring", call, {Action::Kind::Deny, EPERM});
-  // Memory shared with another process could be rewritten by it while the
-  // kernel reads a checked path from it: note which processes create such
-  // mappings (see docs/race-safety.md).
-  if (policy.filesystem.present || policy.network.present) {
-    for (const char* call : {"mmap", "mmap2"}) {
-      Rule& r = rule("sysgate:note-shared-mapping", call, {Action::Kind::Allow, 0});
-      r.args.push_back(test("flags", ArgTest::Op::Any, MAP_SHARED));
-      r.note = Rule::kSharedMemory;
-      r.log = false;
-    }
-    for (const char* call : {"shmat", "ipc"}) {
-      Rule& r = rule("sysgate:note-shared-mapping", call, {Action::Kind::Allow, 0});
-      r.note = Rule::kSharedMemory;
-      r.log = false;
-    }
+      rule("sysgate:no-io-uring", call, eperm);
+    rule("sysgate:no-userfaultfd", "userfaultfd", eperm);
+    rule("sysgate:no-userfaultfd", "ioctl", eperm).args.push_back(test("request", ArgTest::Op::Eq, 0xaa00 /* USERFAULTFD_IOC_NEW */));
   }
   // Without a pids cgroup the supervisor counts tasks itself and refuses the
   // call that would create one too many (EAGAIN, as pids.max does).
   if (policy.limits.processes) {
-    for (const char* call : {"clone", "clone3", "fork", "vfork"}) {
+    for (const char* call : {"clone", "fork", "vfork"}) {
       Rule& r = rule("sysgate:count-tasks", call, {Action::Kind::Allow, 0});
       r.note = Rule::kTaskCreation;
       r.log = false;
@@ -159,10 +205,12 @@ KernelVerdict kernel_of(const CompiledRule& cr) {
   return r.action.kind == Action::Kind::Allow && !r.log ? KernelVerdict::Allow : KernelVerdict::Trace;
 }
 
-bool is_network_call(const std::string& name) {
-  return name == "socket" || name == "connect" || name == "bind" || name == "sendto" || name == "sendmsg" ||
-         name == "sendmmsg";
+// Calls that name a socket address (a UNIX one is a file too).
+bool names_address(const std::string& name) {
+  return name == "connect" || name == "bind" || name == "sendto" || name == "sendmsg" || name == "sendmmsg";
 }
+
+bool is_network_call(const std::string& name) { return name == "socket" || names_address(name); }
 
 CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr) {
   CallPlan call;
@@ -208,7 +256,7 @@ CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr) {
     uniform = k;
   };
   call.filesystem =
-      plan.policy.filesystem.present && (fs::find_path_call(call.name) != nullptr || call.name == "bind");
+      plan.policy.filesystem.present && (fs::find_path_call(call.name) != nullptr || names_address(call.name));
   call.network = plan.policy.network.present && is_network_call(call.name);
   call.reads_memory = call.filesystem || call.network;
   for (const auto& cr : call.rules)
@@ -298,6 +346,17 @@ bool CompiledTest::holds(std::uint64_t arg) const {
   }
 }
 
+ScratchLayout scratch_layout() {
+  ScratchLayout l;
+  // Above the lowest address a program may map (vm.mmap_min_addr), 64 KiB aligned.
+  if (std::FILE* f = std::fopen("/proc/sys/vm/mmap_min_addr", "re")) {
+    unsigned long min = 0;
+    if (std::fscanf(f, "%lu", &min) == 1 && min > l.base) l.base = (min + 0xffff) & ~0xfffful;
+    std::fclose(f);
+  }
+  return l;
+}
+
 const CallPlan* AbiPlan::find(long nr) const {
   if (nr >= first_nr && nr <= highest_nr) return &calls[static_cast<std::size_t>(nr - first_nr)];
   auto it = extra.find(nr);
@@ -314,7 +373,8 @@ Plan compile(Policy policy, Engine engine) {
   Plan plan;
   plan.policy = std::move(policy);
   plan.engine = engine;
-  plan.builtin_rules = builtin_rules(engine, plan.policy);
+  plan.scratch = scratch_layout();
+  plan.builtin_rules = builtin_rules(plan.policy, plan.scratch);
   compile_sections(plan);
   for (Abi abi : arch::all_abis()) {
     const auto& info = arch::abi_info(abi);
@@ -471,16 +531,19 @@ std::optional<Decision> network_decision(const Plan& plan, const CallPlan& call,
   return Decision{{Action::Kind::Allow, 0}, false, kNet, nullptr};
 }
 
-// bind() of a UNIX socket path creates a file: a write for the filesystem section.
-std::optional<Decision> unix_bind_decision(const Plan& plan, CallMemory* memory) {
+// A UNIX socket path is a file to the filesystem section: bind() creates it
+// (a write), connect() and sending to it need write permission on it, as the
+// kernel's own check does.
+std::optional<Decision> unix_socket_decision(const Plan& plan, const CallPlan& call, CallMemory* memory) {
   int error = EFAULT;
   const auto* addrs = memory != nullptr ? memory->addresses(error) : nullptr;
   if (addrs == nullptr) return deny(error, kFs);
+  const bool creates = call.name == "bind";
   for (const auto& a : *addrs) {
     if (a.family != AF_UNIX || a.abstract || a.unnamed) continue;
     int e = EFAULT;
     const fs::ResolvedPath* p = nullptr;
-    if (!resolved_unix(a, memory, false, e, &p)) {
+    if (!resolved_unix(a, memory, !creates, e, &p)) {
       Decision d = deny(e, kFs);
       d.log = e == EFAULT;
       return d;
@@ -530,8 +593,8 @@ Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6],
       return d;
     }
   }
-  if (call->filesystem && call->name == "bind")
-    if (auto d = unix_bind_decision(plan, memory)) return *d;
+  if (call->filesystem && names_address(call->name))
+    if (auto d = unix_socket_decision(plan, *call, memory)) return *d;
   if (call->filesystem)
     if (auto d = filesystem_decision(plan, *call, args, memory)) return *d;
   if (call->network)
@@ -554,6 +617,7 @@ std::string Decision::reason() const {
     case Source::ForeignAbi: return "ABI not allowed by the policy";
     case Source::Filesystem: return "filesystem section";
     case Source::Network: return "network section";
+    case Source::CopyOnCheck: return "copy-on-check";
   }
   return "?";
 }

@@ -99,6 +99,17 @@ struct AbiPlan {
   const CallPlan* find(long nr) const;
 };
 
+// Where each tracee address space gets its scratch region when a checked
+// argument must be copied (see docs/race-safety.md): low in the address space,
+// above vm.mmap_min_addr and below where executables and libraries are loaded,
+// so the filter guards it with one comparison per address argument.
+struct ScratchLayout {
+  std::uint64_t base = 0x10000;
+  std::uint64_t size = 0x100000;
+  std::uint64_t end() const { return base + size; }
+};
+ScratchLayout scratch_layout();
+
 // Rules are referred to by address, so a plan moves but is never copied.
 struct Plan {
   Plan() = default;
@@ -113,6 +124,7 @@ struct Plan {
   std::vector<AbiPlan> abis;        // every ABI the host can run, allowed or not
   CompiledFilesystem filesystem;
   CompiledNetwork network;
+  ScratchLayout scratch;
   const AbiPlan* abi(Abi a) const;
 };
 

@@ -8,14 +8,12 @@
 
 #include "arch/syscall_table.hpp"
 #include "fs/access_table.hpp"
-#include "trace/shared_mapping.hpp"
 #include "trace/tracee_memory.hpp"
 
 namespace sysgate::trace {
 namespace {
 
 constexpr std::uint64_t kMaxAddrLen = sizeof(sockaddr_storage);
-constexpr std::uint64_t kMaxMessages = 1024;  // UIO_MAXIOV: sendmmsg's own cap
 
 std::uint64_t word(const std::string& bytes, std::size_t offset, bool word64) {
   std::uint64_t v = 0;
@@ -25,9 +23,8 @@ std::uint64_t word(const std::string& bytes, std::size_t offset, bool word64) {
 
 }  // namespace
 
-TraceeCallMemory::TraceeCallMemory(pid_t tgid, pid_t tid, Abi abi, std::string call, const std::uint64_t args[6],
-                                   bool shared_maps)
-    : tgid_(tgid), tid_(tid), shared_maps_(shared_maps), abi_(abi), call_(std::move(call)) {
+TraceeCallMemory::TraceeCallMemory(pid_t tgid, pid_t tid, Abi abi, std::string call, const std::uint64_t args[6])
+    : tgid_(tgid), tid_(tid), abi_(abi), call_(std::move(call)) {
   for (int i = 0; i < 6; ++i) args_[i] = args[i];
 }
 
@@ -41,14 +38,13 @@ const fs::ResolvedPath* TraceeCallMemory::path(int index, int& error) {
         if (pc->args[i].path == index) how = pc->args[i];
     std::optional<fs::ResolvedPath> resolved;
     int err = 0;
-    auto text = read_string(tid_, args_[index]);
-    if (text && in_shared_memory(args_[index], text->size() + 1)) {
-      text.reset();
-      errno = EFAULT;
-    }
-    if (!text) {
-      err = args_[index] == 0 ? EFAULT : (errno == ENAMETOOLONG ? ENAMETOOLONG : EFAULT);
-    } else {
+    auto text = read_string(tid_, args_[index], err);
+    if (text) {
+      CheckedBytes c;
+      c.arg = index;
+      c.address = args_[index];
+      c.bytes.assign(text->c_str(), text->size() + 1);
+      checked_.push_back(std::move(c));
       int dirfd = how.dirfd >= 0 ? static_cast<std::int32_t>(args_[how.dirfd]) : fs::kCwd;
       bool empty_ok = how.empty_path_ok && how.at_flags >= 0 && (args_[how.at_flags] & 0x1000 /* AT_EMPTY_PATH */) != 0;
       resolved = fs::resolve_path(tgid_, tid_, dirfd, *text, fs::follows_last(how, args_), empty_ok);
@@ -71,16 +67,18 @@ const fs::ResolvedPath* TraceeCallMemory::resolve(const std::string& path, bool 
   return it->second.first ? &*it->second.first : nullptr;
 }
 
-std::optional<net::SocketAddress> TraceeCallMemory::read_address(std::uint64_t ptr, std::uint64_t len, int& error) {
+std::optional<net::SocketAddress> TraceeCallMemory::read_address(std::uint64_t ptr, std::uint64_t len, int& error,
+                                                                std::string* raw) {
   if (len > kMaxAddrLen || len < sizeof(sa_family_t)) {
     error = EINVAL;
     return std::nullopt;
   }
   auto bytes = read_bytes(tid_, ptr, static_cast<std::size_t>(len));
-  if (!bytes || in_shared_memory(ptr, len)) {
+  if (!bytes) {
     error = EFAULT;
     return std::nullopt;
   }
+  if (raw != nullptr) *raw = *bytes;
   auto a = net::decode(*bytes);
   if (!a) error = EINVAL;
   return a;
@@ -91,11 +89,17 @@ const std::vector<net::SocketAddress>* TraceeCallMemory::addresses(int& error) {
     std::vector<net::SocketAddress> out;
     int err = 0;
     bool ok = true;
-    auto add = [&](std::uint64_t ptr, std::uint64_t len) {
-      if (ptr == 0) return;  // no destination: a connected socket
-      auto a = read_address(ptr, len & 0xffffffffu, err);
-      if (!a) ok = false;
-      else out.push_back(*a);
+    // One address a register points at (connect, bind, sendto).
+    auto add_direct = [&](int arg, std::uint64_t len) {
+      if (args_[arg] == 0) return;  // no destination: a connected socket
+      std::string raw;
+      auto a = read_address(args_[arg], len & 0xffffffffu, err, &raw);
+      if (!a) {
+        ok = false;
+        return;
+      }
+      out.push_back(*a);
+      checked_.push_back({arg, args_[arg], std::move(raw), 0, 0, {}});
     };
     bool word64 = abi_ == Abi::X86_64;
     // struct msghdr: msg_name, msg_namelen first; 56 bytes (28 on 32-bit ABIs).
@@ -105,32 +109,41 @@ const std::vector<net::SocketAddress>* TraceeCallMemory::addresses(int& error) {
         ok = false;
         err = EFAULT;
       } else {
-        add(args_[1], args_[2]);
+        add_direct(1, args_[2]);
       }
     } else if (call_ == "sendto") {
-      add(args_[4], args_[5]);
+      add_direct(4, args_[5]);
     } else if (call_ == "sendmsg" || call_ == "sendmmsg") {
-      std::uint64_t count = call_ == "sendmsg" ? 1 : std::min<std::uint64_t>(args_[2] & 0xffffffffu, kMaxMessages);
+      std::uint64_t count = 1;
+      if (call_ == "sendmmsg") {
+        count = std::min<std::uint64_t>(args_[2] & 0xffffffffu, kMaxMessages);
+        message_count_ = count;
+      }
       std::size_t stride = call_ == "sendmsg" ? hdr : hdr + (word64 ? 8 : 4);  // struct mmsghdr
       auto bytes = read_bytes(tid_, args_[1], static_cast<std::size_t>(count * stride));
-      if (!bytes || in_shared_memory(args_[1], count * stride)) {
+      if (!bytes) {
         ok = false;
         err = EFAULT;
       } else {
+        CheckedBytes c{1, args_[1], *bytes, stride, static_cast<std::size_t>(count), {}};
         for (std::uint64_t i = 0; i < count && ok; ++i) {
           std::size_t base = static_cast<std::size_t>(i * stride);
-          add(word(*bytes, base, word64), word(*bytes, base + (word64 ? 8 : 4), false));
+          std::uint64_t name = word(*bytes, base, word64);
+          std::string raw;
+          if (name != 0) {
+            auto a = read_address(name, word(*bytes, base + (word64 ? 8 : 4), false), err, &raw);
+            if (!a) ok = false;
+            else out.push_back(*a);
+          }
+          c.names.emplace_back(name, std::move(raw));
         }
+        if (ok) checked_.push_back(std::move(c));
       }
     }
     addresses_ = std::make_pair(ok ? std::optional(out) : std::nullopt, err);
   }
   error = addresses_->second;
   return addresses_->first ? &*addresses_->first : nullptr;
-}
-
-bool TraceeCallMemory::in_shared_memory(std::uint64_t address, std::uint64_t size) {
-  return shared_maps_ && touches_shared_mapping(tid_, address, size);
 }
 
 std::map<std::string, std::string> TraceeCallMemory::seen() const {

@@ -3,10 +3,11 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
-#include <linux/kcmp.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,7 +20,6 @@
 
 #include "arch/abi.hpp"
 #include "fs/access_table.hpp"
-#include "trace/call_memory.hpp"
 #include "trace/launcher.hpp"
 #include "trace/proc_stat.hpp"
 #include "trace/stop_waiter.hpp"
@@ -27,28 +27,15 @@
 namespace sysgate::trace {
 namespace {
 
-volatile sig_atomic_t g_signals_received = 0;
-sig_atomic_t g_signals_forwarded = 0;  // by the tracer thread
-volatile sig_atomic_t g_last_signal = 0;
-volatile sig_atomic_t g_tick = 0;
 pid_t g_tracer_tid = 0;
 
-void on_tick(int) { g_tick = 1; }
-
-// Wakes the tracer thread out of waitpid (from the output relay thread).
-void wake_tracer() {
-  g_tick = 1;
-  syscall(SYS_tgkill, getpid(), g_tracer_tid, SIGALRM);
-}
+// Wakes the tracer out of its wait (from the output relay thread).
+void wake_tracer() { syscall(SYS_tgkill, getpid(), g_tracer_tid, SIGALRM); }
 
 // A periodic SIGALRM to the tracer thread while limits need watching.
 class Ticker {
  public:
   explicit Ticker(bool on) {
-    struct sigaction sa{};
-    sa.sa_handler = on_tick;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGALRM, &sa, nullptr);  // no SA_RESTART: waitpid returns EINTR
     if (!on) return;
     sigevent ev{};
     ev.sigev_notify = SIGEV_THREAD_ID;
@@ -82,31 +69,14 @@ std::string command_of(pid_t pid) {
   return s;
 }
 
-void on_terminating_signal(int sig) {
-  g_last_signal = sig;
-  g_signals_received = g_signals_received + 1;
-}
-
-void install_forwarding() {
+// While the tracer runs these signals are blocked and taken by StopWaiter;
+// afterwards (reporting) one that arrives late must not kill sysgate.
+void ignore_late_signals() {
   struct sigaction sa{};
-  sa.sa_handler = on_terminating_signal;
+  sa.sa_handler = [](int) {};
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: waitpid must return EINTR
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGALRM}) sigaction(sig, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
-}
-
-pid_t read_tgid(pid_t tid) {
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/%d/status", tid);
-  std::FILE* f = std::fopen(path, "re");
-  if (f == nullptr) return tid;
-  char line[256];
-  pid_t tgid = tid;
-  while (std::fgets(line, sizeof line, f) != nullptr)
-    if (std::sscanf(line, "Tgid: %d", &tgid) == 1) break;
-  std::fclose(f);
-  return tgid;
 }
 
 // Our children right now (with PR_SET_CHILD_SUBREAPER, orphans of the tree too).
@@ -131,33 +101,31 @@ constexpr unsigned long kOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | 
 
 bool is_stop_signal(int sig) { return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
 
+Decision refusal(int error, Decision::Source source, const Rule* rule = nullptr) {
+  return {{Action::Kind::Deny, error}, true, source, rule};
+}
+
+const Rule* builtin(const compile::Plan& plan, const char* name) {
+  for (const auto& r : plan.builtin_rules)
+    if (r.name == name) return &r;
+  return nullptr;
+}
+
 }  // namespace
 
-Monitor::Thread& Monitor::thread(pid_t tid) {
-  auto it = threads_.find(tid);
-  if (it != threads_.end()) return it->second;
-  Thread t;
-  t.tgid = read_tgid(tid);
-  t.mm = t.tgid;
-  Thread& added = threads_.emplace(tid, t).first->second;
-  if (limits_ != nullptr) limits_->note_tasks(threads_.size());
-  return added;
-}
-
 void Monitor::resume(pid_t tid, int signal) {
-  // ESRCH: the thread was killed while stopped (exit_group of a sibling); fine.
-  ptrace(plan_.engine == compile::Engine::Ptrace ? PTRACE_SYSCALL : PTRACE_CONT, tid, nullptr, signal);
-}
-
-std::vector<pid_t> Monitor::live_tgids() const {
-  std::set<pid_t> s;
-  for (const auto& [tid, t] : threads_) s.insert(t.tgid);
-  return {s.begin(), s.end()};
+  // A task with work at its exit stop is resumed to that stop; the ptrace
+  // engine sees every entry and exit anyway. ESRCH: the task was killed while
+  // stopped (exit_group of a sibling); fine.
+  const Task* t = tasks_.find(tid);
+  bool to_exit = plan_.engine == compile::Engine::Ptrace ||
+                 (t != nullptr && (t->copy || t->check_opened_fd || t->creating_task || t->injection));
+  ptrace(to_exit ? PTRACE_SYSCALL : PTRACE_CONT, tid, nullptr, signal);
 }
 
 void Monitor::kill_everything() {
   std::set<pid_t> leftovers;
-  for (pid_t p : live_tgids())
+  for (pid_t p : tasks_.tgids())
     if (p != root_) leftovers.insert(p);
   for (pid_t p : children_of_self())
     if (p != root_) leftovers.insert(p);
@@ -166,7 +134,7 @@ void Monitor::kill_everything() {
     if (!comm.empty()) result_.leftover_processes.emplace_back(p, comm);
   }
   if (limits_ != nullptr) limits_->kill_all();
-  for (const auto& [tid, t] : threads_) kill(t.tgid, SIGKILL);
+  for (pid_t p : tasks_.tgids()) kill(p, SIGKILL);
   // Reap all; kill what was reparented to us (daemons, untraced children) too.
   for (int spins = 0;; ++spins) {
     int status;
@@ -176,7 +144,6 @@ void Monitor::kill_everything() {
         if (WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
         if (WIFSIGNALED(status)) result_.signal = WTERMSIG(status);
       }
-      threads_.erase(p);
       continue;
     }
     if (p < 0 && errno == ECHILD) break;
@@ -185,147 +152,342 @@ void Monitor::kill_everything() {
     struct timespec ts{0, spins < 100 ? 100000 : 1000000};
     nanosleep(&ts, nullptr);
   }
-  threads_.clear();
+  tasks_.clear();
 }
 
-void Monitor::forward_signals() {
-  int received = g_signals_received;
-  if (received == g_signals_forwarded) return;
-  if (received >= 2) {
+void Monitor::on_signal(int sig) {
+  if (sig == SIGALRM) {
+    check_limits();
+    return;
+  }
+  // SIGINT, SIGTERM, SIGHUP: the first goes to the program, a second ends the run.
+  last_signal_ = sig;
+  if (++signals_received_ >= 2) {
     result_.error = "sysgate received a second terminating signal";
     kill_everything();
     return;
   }
-  g_signals_forwarded = received;
-  kill(root_, g_last_signal);
+  kill(root_, sig);
 }
 
 void Monitor::check_limits() {
-  g_tick = 0;
   if (limits_ == nullptr || limit_hit_) return;
   if (relay_ != nullptr && relay_->exceeded()) {
     limit_hit_ = Verdict::OutputLimit;
     kill_everything();
     return;
   }
-  if (auto hit = limits_->check(live_tgids(), threads_.size())) {
+  if (auto hit = limits_->check(tasks_.tgids(), tasks_.size())) {
     limit_hit_ = hit;
     kill_everything();
   }
 }
 
-void Monitor::decide(const SyscallView& call) {
+void Monitor::record(const SyscallView& call, const Decision& d, const TraceeCallMemory* memory) {
+  report::CallEvent ev;
+  const Task* t = tasks_.find(call.tid);
+  ev.pid = t != nullptr ? t->tgid : call.tid;
+  ev.tid = call.tid;
+  const compile::CallPlan* cp = nullptr;
+  if (call.abi) {
+    ev.abi = to_string(*call.abi);
+    if (const compile::AbiPlan* ap = plan_.abi(*call.abi)) cp = ap->find(call.nr);
+    if (cp != nullptr) ev.name = cp->name;
+  } else {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "arch 0x%x", call.audit_arch);
+    ev.abi = buf;
+  }
+  ev.nr = call.nr;
+  ev.spec = cp != nullptr ? cp->spec : nullptr;
+  for (int i = 0; i < 6; ++i) ev.args[i] = call.args[i];
+  ev.decision = d;
+  if (memory != nullptr) ev.resolved = memory->seen();
+  if (d.action.kind == Action::Kind::Kill)
+    result_.violation = ev.abi + " " + report::EventLog::format_call(ev) + " [" + d.reason() + "]";
+  log_.record(ev);
+}
+
+Monitor::CopyOutcome Monitor::copy_checked(const SyscallView& call, Task& t, const TraceeCallMemory& memory,
+                                          Decision& d) {
+  const auto& checked = memory.checked();
+  if (checked.empty()) return CopyOutcome::NotNeeded;
+  const Abi abi = *call.abi;
+  AddressSpace& m = *t.memory;
+  // The kernel must never see more messages than were checked.
+  const bool fewer_messages = memory.message_count() && *memory.message_count() < (call.args[2] & 0xffffffffu);
+  // Is a race possible? Another task shares this memory, or the bytes lie in
+  // memory that a file or another process can change (docs/race-safety.md).
+  bool racy = m.shared() || fewer_messages;
+  for (const auto& c : checked) {
+    if (racy) break;
+    racy = !m.private_anonymous(call.tid, c.address, c.bytes.size());
+    for (const auto& [address, name] : c.names)
+      if (!racy && address != 0) racy = !m.private_anonymous(call.tid, address, name.size());
+  }
+  if (!racy) return CopyOutcome::NotNeeded;
+  if (abi == Abi::X32) {
+    d = refusal(EFAULT, Decision::Source::CopyOnCheck);
+    return CopyOutcome::Refused;
+  }
+  switch (m.region(call.tid)) {
+    case AddressSpace::Region::Absent: map_scratch(call, t); return CopyOutcome::MappingRegion;
+    case AddressSpace::Region::Unavailable: d = refusal(EFAULT, Decision::Source::CopyOnCheck); return CopyOutcome::Refused;
+    default: break;
+  }
+  const bool word64 = abi == Abi::X86_64;
+  const std::size_t size = lay_out(checked, 0, word64).bytes.size();
+  auto offset = m.arena().take(size);
+  if (!offset) {
+    d = refusal(ENOMEM, Decision::Source::CopyOnCheck);
+    return CopyOutcome::Refused;
+  }
+  const std::uint64_t at = m.layout().base + *offset;
+  CopyImage image = lay_out(checked, at, word64);
+  HeldCopy held;
+  held.abi = abi;
+  held.offset = *offset;
+  held.size = size;
+  bool ok = m.write(call.tid, at, image.bytes);
+  auto point = [&](int arg, std::uint64_t value) {
+    auto before = get_arg(call.tid, abi, arg);
+    ok = ok && before && set_arg(call.tid, abi, arg, value);
+    if (before) held.saved_args.emplace_back(arg, *before);
+  };
+  for (const auto& [arg, value] : image.args)
+    if (ok) point(arg, value);
+  if (ok && memory.message_count()) {
+    if (fewer_messages) point(2, *memory.message_count());
+    held.copied_headers = image.headers;
+    held.program_headers = call.args[1];
+    held.stride = checked.front().stride;
+    held.len_offset = word64 ? 56 : 28;
+  }
+  t.copy = std::move(held);
+  if (!ok) {
+    // The task vanished, or its memory could not be written: put back what was
+    // changed and refuse the call.
+    for (const auto& [arg, value] : t.copy->saved_args) set_arg(call.tid, abi, arg, value);
+    m.arena().give_back(t.copy->offset, t.copy->size);
+    t.copy.reset();
+    d = refusal(EFAULT, Decision::Source::CopyOnCheck);
+    return CopyOutcome::Refused;
+  }
+  return CopyOutcome::Copied;
+}
+
+void Monitor::map_scratch(const SyscallView& call, Task& t) {
+  const Abi abi = *call.abi;
+  const auto& s = plan_.scratch;
+  InjectedCall inj;
+  inj.purpose = InjectedCall::Purpose::MapScratch;
+  std::uint64_t no_fd = abi == Abi::I386 ? 0xffffffffu : ~0ull;
+  long nr = arch::syscall_number(abi, abi == Abi::I386 ? "mmap2" : "mmap");
+  std::array<std::uint64_t, 6> args{s.base, s.size, PROT_READ,
+                                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, no_fd, 0};
+  if (start_injection(call.tid, abi, nr, args, inj)) t.injection = inj;
+}
+
+void Monitor::finish_injection(pid_t tid, Task& t) {
+  InjectedCall inj = *t.injection;
+  t.injection.reset();
+  auto ret = get_return(tid);
+  if (inj.purpose == InjectedCall::Purpose::MapScratch) {
+    AddressSpace& m = *t.memory;
+    bool ours = ret && (*ret == static_cast<long>(plan_.scratch.base) || (*ret == -EEXIST && m.region_mapped(tid)));
+    m.set_region(ours ? AddressSpace::Region::Ready : AddressSpace::Region::Unavailable);
+    end_injection(tid, inj);  // the program's call is made again, and decided again
+  } else {
+    end_injection(tid, inj, -EACCES);
+  }
+  resume(tid);
+  if (inj.held_signal != 0) syscall(SYS_tgkill, t.tgid, tid, inj.held_signal);
+}
+
+void Monitor::refuse_proc_mem(pid_t tid, Task& t, long fd) {
+  SyscallView call;
+  call.tid = tid;
+  call.abi = t.copy ? t.copy->abi : arch::native_abi();
+  InjectedCall inj;
+  inj.purpose = InjectedCall::Purpose::CloseRefused;
+  inj.at_exit = true;
+  // The report names the call by what the exit stop still shows.
+  __ptrace_syscall_info info{};
+  if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) > 0) call.audit_arch = info.arch;
+  long close_nr = arch::syscall_number(*call.abi, "close");
+  if (!start_injection(tid, *call.abi, close_nr, {static_cast<std::uint64_t>(fd), 0, 0, 0, 0, 0}, inj)) return;
+  t.injection = inj;
+  report::CallEvent ev;
+  ev.pid = t.tgid;
+  ev.tid = tid;
+  ev.abi = to_string(*call.abi);
+  ev.name = "open";
+  ev.decision = refusal(EACCES, Decision::Source::Rule, builtin(plan_, "sysgate:no-proc-mem-writes"));
+  char link[64], target[256] = {};
+  std::snprintf(link, sizeof link, "/proc/%d/fd/%ld", tid, fd);
+  ssize_t n = readlink(link, target, sizeof target - 1);
+  if (n > 0) ev.resolved["path"] = std::string(target, static_cast<std::size_t>(n));
+  log_.record(ev);
+}
+
+void Monitor::on_exit_stop(pid_t tid, Task& t) {
+  if (t.injection) {
+    finish_injection(tid, t);
+    return;
+  }
+  if (t.creating_task) {
+    t.creating_task = false;
+    --tasks_.pending_tasks;
+  }
+  if (t.pending_errno != 0) {
+    set_return(tid, -t.pending_errno);
+    t.pending_errno = 0;
+  }
+  if (t.copy) {
+    // The program's registers again: the x86 syscall ABIs preserve argument
+    // registers, and a restarted call (ERESTART*) must be checked anew.
+    const HeldCopy& c = *t.copy;
+    for (const auto& [arg, value] : c.saved_args) set_arg(tid, c.abi, arg, value);
+    if (c.copied_headers != 0) {
+      // sendmmsg wrote msg_len into the copied headers: the program's get it.
+      long sent = get_return(tid).value_or(0);
+      for (long i = 0; i < sent; ++i) {
+        std::uint32_t len = 0;
+        std::uint64_t off = static_cast<std::uint64_t>(i) * c.stride + c.len_offset;
+        if (!t.memory->read(tid, c.copied_headers + off, &len, sizeof len)) break;
+        iovec local{&len, sizeof len};
+        iovec remote{reinterpret_cast<void*>(c.program_headers + off), sizeof len};
+        process_vm_writev(tid, &local, 1, &remote, 1, 0);
+      }
+    }
+    t.memory->arena().give_back(c.offset, c.size);
+    t.copy.reset();
+  }
+  if (t.check_opened_fd) {
+    t.check_opened_fd = false;
+    long fd = get_return(tid).value_or(-1);
+    if (fd >= 0 && is_proc_mem(tid, fd)) {
+      refuse_proc_mem(tid, t, fd);
+      return;
+    }
+  }
+  resume(tid);
+}
+
+void Monitor::decide(const SyscallView& call, Task& t) {
   const compile::CallPlan* cp = nullptr;
   if (call.abi)
     if (const compile::AbiPlan* ap = plan_.abi(*call.abi)) cp = ap->find(call.nr);
-  Thread& t = thread(call.tid);
   std::optional<TraceeCallMemory> memory;
-  std::vector<pid_t> frozen;
-  if (cp != nullptr && cp->reads_memory) {
-    frozen = freeze_sharers(call.tid);
-    memory.emplace(t.tgid, call.tid, *call.abi, cp->name, call.args, shared_mms_.contains(t.mm));
-  }
+  if (cp != nullptr && cp->reads_memory) memory.emplace(t.tgid, call.tid, *call.abi, cp->name, call.args);
   Decision d = call.abi ? compile::decide(plan_, *call.abi, call.nr, call.args, memory ? &*memory : nullptr)
                         : Decision{{Action::Kind::Kill, 0}, true, Decision::Source::ForeignAbi, nullptr};
-  report::CallEvent ev;
   if (d.log && !memory && cp != nullptr && d.action.kind != Action::Kind::Allow) {
     // The report names the files a denied call was after.
     if (const fs::PathCall* pc = fs::find_path_call(cp->name)) {
-      memory.emplace(t.tgid, call.tid, *call.abi, cp->name, call.args, false);
+      memory.emplace(t.tgid, call.tid, *call.abi, cp->name, call.args);
       for (int i = 0; i < pc->count; ++i) {
         int error = 0;
         memory->path(pc->args[i].path, error);
       }
     }
   }
-  if ((d.notes & Rule::kSharedMemory) != 0) shared_mms_.insert(t.mm);
-  bool counts_task = (d.notes & Rule::kTaskCreation) != 0 && d.action.kind != Action::Kind::Deny &&
-                     d.action.kind != Action::Kind::Kill;
-  if (counts_task && limits_ != nullptr && limits_->refuses_task(threads_.size() + pending_tasks_)) {
+  const bool allowed = d.action.kind == Action::Kind::Allow || d.action.kind == Action::Kind::Log;
+  bool counts_task = (d.notes & Rule::kTaskCreation) != 0 && allowed;
+  if (counts_task && limits_ != nullptr && limits_->refuses_task(tasks_.size() + tasks_.pending_tasks)) {
     // One task too many: refused as pids.max would, and the run ends.
     d.action = {Action::Kind::Deny, EAGAIN};
     limit_hit_ = Verdict::ProcessLimit;
+    counts_task = false;
   }
-  // The event is built from what was read before the call resumes, and
-  // written after: formatting it does not hold the program up.
-  const bool record = d.log || d.action.kind == Action::Kind::Kill;
-  if (record) {
-    ev.pid = t.tgid;
-    ev.tid = call.tid;
-    if (call.abi) {
-      ev.abi = to_string(*call.abi);
-      if (cp != nullptr) ev.name = cp->name;
-    } else {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "arch 0x%x", call.audit_arch);
-      ev.abi = buf;
-    }
-    ev.nr = call.nr;
-    ev.spec = cp != nullptr ? cp->spec : nullptr;
-    for (int i = 0; i < 6; ++i) ev.args[i] = call.args[i];
-    ev.decision = d;
-    if (memory) ev.resolved = memory->seen();
+  if (d.action.kind == Action::Kind::Allow || d.action.kind == Action::Kind::Log) {
+    if (memory && copy_checked(call, t, *memory, d) == CopyOutcome::MappingRegion)
+      return;  // decided again when the call is made again, once the region is there
   }
+  const bool record_it = d.log || d.action.kind == Action::Kind::Kill;
   switch (d.action.kind) {
     case Action::Kind::Allow:
     case Action::Kind::Log:
-      if (counts_task && limits_ != nullptr && limits_->counts_tasks() && !t.creating_task) {
+      if (counts_task && limits_->counts_tasks() && !t.creating_task) {
         // Counted until the child appears (or the call returns without one).
         t.creating_task = true;
-        ++pending_tasks_;
-        ptrace(PTRACE_SYSCALL, call.tid, nullptr, 0);
-        thaw_after(call.tid, frozen, false);
-      } else if (frozen.empty()) {
-        resume(call.tid);
-      } else {
-        ptrace(PTRACE_SYSCALL, call.tid, nullptr, 0);  // to see when the kernel is done with the argument
-        thaw_after(call.tid, frozen, true);
+        ++tasks_.pending_tasks;
       }
+      if ((d.notes & Rule::kCheckOpenedFd) != 0) t.check_opened_fd = true;
+      resume(call.tid);
       break;
     case Action::Kind::Deny:
       skip_syscall(call.tid, d.action.error);
       if (call.stop == SyscallView::Stop::Entry) t.pending_errno = d.action.error;
       resume(call.tid);
-      thaw_after(call.tid, frozen, false);
       break;
     case Action::Kind::Kill:
-      // The thread stays stopped: the call never runs.
-      log_.record(ev);
+      // The task stays stopped: the call never runs.
+      record(call, d, memory ? &*memory : nullptr);
       killed_ = true;
-      result_.violation = ev.abi + " " + report::EventLog::format_call(ev) + " [" + d.reason() + "]";
       kill_everything();
       return;
   }
-  if (record) log_.record(ev);
+  // The event is built from what was read before the call resumed, and
+  // written after: formatting it does not hold the program up.
+  if (record_it) record(call, d, memory ? &*memory : nullptr);
 }
 
 void Monitor::on_syscall(pid_t tid) {
+  Task* t = tasks_.find(tid);
   SyscallView call;
-  if (!read_syscall(tid, call)) return;  // vanished
+  if (t == nullptr || !read_syscall(tid, call)) return;  // vanished
   if (call.stop == SyscallView::Stop::Exit) {
-    Thread& t = thread(tid);
-    if (t.creating_task) {
-      t.creating_task = false;
-      --pending_tasks_;
-    }
-    if (t.pending_errno != 0) {
-      set_return(tid, -t.pending_errno);
-      t.pending_errno = 0;
-    }
+    on_exit_stop(tid, *t);
+    return;
+  }
+  if (call.stop == SyscallView::Stop::Other || t->injection) {
+    // Not a call, or the entry of a call we injected: it runs.
     resume(tid);
     return;
   }
-  if (call.stop == SyscallView::Stop::Other) {
-    resume(tid);
-    return;
+  decide(call, *t);
+}
+
+void Monitor::on_new_task(pid_t tid, int event) {
+  unsigned long child = 0;
+  ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &child);
+  if (Task* parent = tasks_.find(tid); parent != nullptr && parent->creating_task) {
+    parent->creating_task = false;
+    --tasks_.pending_tasks;
   }
-  decide(call);
+  if (child != 0) {
+    auto c = static_cast<pid_t>(child);
+    if (tasks_.find(c) == nullptr && !tasks_.forget_if_reaped(c)) {
+      tasks_.add(c, tid);
+      limits_->note_tasks(tasks_.size());
+    }
+    if (event == PTRACE_EVENT_VFORK) tasks_.vfork_started(tid, c);
+  }
+  // The new task has not run yet: a process limit stops it here.
+  check_limits();
+  if (limit_hit_) return;
+  resume(tid);
+}
+
+void Monitor::on_exec(pid_t tid) {
+  // Exec from a non-leader thread: the thread takes the leader's id and the
+  // other threads are gone. A copy the call held died with the old memory.
+  unsigned long former = 0;
+  ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &former);
+  tasks_.exec(tid, static_cast<pid_t>(former));
+  if (tid == root_ && !program_started_) {
+    program_started_ = true;
+    limits_->program_started();
+  }
+  resume(tid);
 }
 
 // One wait status of one task. True when the initial process has ended.
 bool Monitor::handle_status(pid_t tid, int status) {
   if (WIFEXITED(status) || WIFSIGNALED(status)) {
-    threads_.erase(tid);
+    if (tasks_.find(tid) == nullptr) tasks_.reaped_unknown(tid);
+    tasks_.remove(tid);
     if (tid == root_) {
       limits_->program_ended();
       if (WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
@@ -335,9 +497,15 @@ bool Monitor::handle_status(pid_t tid, int status) {
     return false;
   }
   if (!WIFSTOPPED(status)) return false;
+  Task* t = tasks_.find(tid);
+  if (t == nullptr) {
+    // A new task whose creator's event has not come yet: its memory is read
+    // from the kernel now, so its first call is decided right.
+    t = &tasks_.add(tid);
+    limits_->note_tasks(tasks_.size());
+  }
   int sig = WSTOPSIG(status);
   int event = status >> 16;
-  thread(tid);  // a new child may report before its parent's fork event
   if (sig == (SIGTRAP | 0x80)) {
     on_syscall(tid);
     return false;
@@ -346,49 +514,8 @@ bool Monitor::handle_status(pid_t tid, int status) {
     case PTRACE_EVENT_SECCOMP: on_syscall(tid); break;
     case PTRACE_EVENT_FORK:
     case PTRACE_EVENT_VFORK:
-    case PTRACE_EVENT_CLONE: {
-      unsigned long child_tid = 0;
-      ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &child_tid);
-      if (child_tid != 0) {
-        Thread& child = thread(static_cast<pid_t>(child_tid));
-        // Which memory the new task shares (threads, vfork, clone(CLONE_VM)).
-        Thread& parent = thread(tid);
-        if (parent.creating_task) {
-          parent.creating_task = false;
-          --pending_tasks_;
-        }
-        pid_t parent_mm = parent.mm;
-        if (syscall(SYS_kcmp, static_cast<pid_t>(child_tid), tid, KCMP_VM, 0, 0) == 0) child.mm = parent_mm;
-        if (event == PTRACE_EVENT_VFORK) child.vfork_parent = tid;
-        // A forked copy keeps the parent's shared mappings.
-        if (shared_mms_.contains(parent_mm)) shared_mms_.insert(child.mm);
-      }
-      // The new task has not run yet: a process limit stops it here.
-      check_limits();
-      if (limit_hit_) return false;
-      resume(tid);
-      break;
-    }
-    case PTRACE_EVENT_EXEC: {
-      // Exec from a non-leader thread: the thread takes the leader's id and
-      // the other threads are gone.
-      unsigned long former = 0;
-      ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &former);
-      if (static_cast<pid_t>(former) != tid) threads_.erase(static_cast<pid_t>(former));
-      std::erase_if(threads_, [&](const auto& kv) { return kv.first != tid && kv.second.tgid == tid; });
-      Thread& t = thread(tid);
-      t.tgid = tid;
-      t.mm = tid;  // a new address space
-      t.vfork_parent = 0;
-      shared_mms_.erase(tid);
-      t.pending_errno = 0;
-      if (tid == root_ && !program_started_) {
-        program_started_ = true;
-        limits_->program_started();
-      }
-      resume(tid);
-      break;
-    }
+    case PTRACE_EVENT_CLONE: on_new_task(tid, event); break;
+    case PTRACE_EVENT_EXEC: on_exec(tid); break;
     case PTRACE_EVENT_STOP:
       if (is_stop_signal(sig)) {
         ptrace(PTRACE_LISTEN, tid, nullptr, nullptr);  // group-stop: stay stopped until SIGCONT
@@ -401,6 +528,11 @@ bool Monitor::handle_status(pid_t tid, int status) {
       if (awaiting_start_stop_ && tid == root_ && sig == SIGSTOP) {
         awaiting_start_stop_ = false;
         resume(tid);
+      } else if (t->injection && t->injection->at_exit) {
+        // Due before our injected call runs: it is sent again once the
+        // program's own call has returned.
+        if (t->injection->held_signal == 0) t->injection->held_signal = sig;
+        resume(tid);
       } else {
         resume(tid, sig);
       }
@@ -411,7 +543,9 @@ bool Monitor::handle_status(pid_t tid, int status) {
 }
 
 RunResult Monitor::run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::OutputRelay* relay) {
-  install_forwarding();
+  // Before any child or thread exists, so that all inherit the blocked signals.
+  StopWaiter waiter;
+  ignore_late_signals();
   // Tracees must not read or trace us, and orphans of the tree come to us.
   prctl(PR_SET_DUMPABLE, 0);
   prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -427,38 +561,22 @@ RunResult Monitor::run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::O
   Launched child = launch(spec);
   root_ = child.pid;
   awaiting_start_stop_ = !seccomp;
-  thread(root_);
+  tasks_.add(root_);
+  limits.note_tasks(tasks_.size());
   if (relay != nullptr) relay->start(wake_tracer);
-  Ticker ticker(limits.needs_ticks());
-  StopWaiter waiter([] { return g_tick != 0 || g_signals_received != g_signals_forwarded; });
-
-  while (!killed_ && !limit_hit_) {
-    if (g_tick) {
-      check_limits();
-      if (limit_hit_) break;
-    }
-    int status;
-    pid_t tid;
-    if (!deferred_.empty()) {
-      // Stops that arrived while a thread group was frozen (see freeze_sharers).
-      tid = deferred_.front().first;
-      status = deferred_.front().second;
-      deferred_.pop_front();
-    } else {
-      tid = waiter.next(status);
-    }
-    if (tid < 0) {
-      if (errno == EINTR) {
-        forward_signals();
-        check_limits();
-        if (threads_.empty()) break;
+  {
+    Ticker ticker(limits.needs_ticks());
+    while (!killed_ && !limit_hit_ && result_.error.empty()) {
+      StopWaiter::Event e = waiter.next();
+      if (e.signal != 0) {
+        on_signal(e.signal);
         continue;
       }
-      break;  // ECHILD: nothing left
+      if (e.no_children()) break;
+      if (handle_status(e.tid, e.status)) break;
     }
-    if (handle_status(tid, status)) break;
+    kill_everything();
   }
-  kill_everything();
   log_.flush();
   if (relay != nullptr) {
     relay->finish();
@@ -482,7 +600,7 @@ RunResult Monitor::run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::O
     result_.error = setup_failure;
   } else if (!result_.error.empty() && !killed_) {
     result_.verdict = Verdict::Signaled;
-    if (!result_.signal) result_.signal = g_last_signal;
+    if (!result_.signal) result_.signal = last_signal_;
   } else if (killed_) {
     result_.verdict = Verdict::Violation;
     result_.exit_code.reset();

@@ -1,25 +1,27 @@
-// The tracer loop: waits for every stop of every thread of the sandboxed tree,
-// decides the calls it is shown, passes signals through, and ends the run when
-// the initial process exits (killing whatever is left).
+// The tracer loop: waits for every stop of every task of the sandboxed tree
+// (one waitpid, in StopWaiter), decides the calls it is shown, copies checked
+// arguments where another task could change them (copy-on-check), passes
+// signals through, and ends the run when the initial process exits (killing
+// whatever is left). It never blocks anywhere but in StopWaiter::next, so a
+// signal to sysgate or a limit is acted on whatever state the tracees are in.
 #pragma once
 
 #include <sys/types.h>
 
 #include <linux/filter.h>
 
-#include <deque>
-#include <set>
 #include <optional>
 #include <string>
 #include <vector>
-#include <unordered_map>
 
 #include "compile/plan.hpp"
-#include "report/event_log.hpp"
-#include "sysgate/result.hpp"
 #include "limits/enforcer.hpp"
 #include "limits/output_relay.hpp"
+#include "report/event_log.hpp"
+#include "sysgate/result.hpp"
+#include "trace/call_memory.hpp"
 #include "trace/launcher.hpp"
+#include "trace/task_table.hpp"
 #include "trace/tracee.hpp"
 
 namespace sysgate::trace {
@@ -28,51 +30,47 @@ class Monitor {
  public:
   // `filter` is the seccomp program for the seccomp engine (empty for ptrace).
   Monitor(const compile::Plan& plan, std::vector<sock_filter> filter, report::EventLog& log)
-      : plan_(plan), filter_(std::move(filter)), log_(log) {}
+      : plan_(plan), filter_(std::move(filter)), log_(log), tasks_(plan.scratch) {}
 
   // Runs the program and returns how it ended. Never leaves a process it
   // started running. `relay` is set when the output limit needs it.
   RunResult run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::OutputRelay* relay);
 
  private:
-  struct Thread {
-    pid_t tgid = 0;
-    pid_t mm = 0;           // tasks with the same mm share memory (threads, vfork children)
-    int pending_errno = 0;  // set the return at the exit stop (ptrace engine)
-    bool creating_task = false;  // in a fork/clone the supervisor counts (see pending_tasks_)
-    pid_t vfork_parent = 0;      // until it execs: the thread blocked in vfork() for this child
-  };
-
   bool handle_status(pid_t tid, int status);
+  void on_signal(int sig);
+  void on_new_task(pid_t tid, int event);
+  void on_exec(pid_t tid);
   void on_syscall(pid_t tid);
-  // Race safety for checks of memory (see docs/race-safety.md): every other
-  // task sharing the caller's memory is stopped from before the read until the
-  // kernel has copied the argument in.
-  std::vector<pid_t> freeze_sharers(pid_t caller);
-  void thaw_after(pid_t caller, const std::vector<pid_t>& frozen, bool call_runs);
-  void decide(const SyscallView& call);
+  void on_exit_stop(pid_t tid, Task& t);
+  void decide(const SyscallView& call, Task& t);
+  // Copy-on-check for an allowed call (docs/race-safety.md). Refused: `d` is
+  // now a denial; MappingRegion: the call is made and decided again once the
+  // scratch region is mapped.
+  enum class CopyOutcome : std::uint8_t { NotNeeded, Copied, Refused, MappingRegion };
+  CopyOutcome copy_checked(const SyscallView& call, Task& t, const TraceeCallMemory& memory, Decision& d);
+  void map_scratch(const SyscallView& call, Task& t);
+  void finish_injection(pid_t tid, Task& t);
+  void refuse_proc_mem(pid_t tid, Task& t, long fd);
   void resume(pid_t tid, int signal = 0);
-  Thread& thread(pid_t tid);
+  void record(const SyscallView& call, const Decision& d, const TraceeCallMemory* memory);
   void kill_everything();
-  void forward_signals();
   void check_limits();
-  std::vector<pid_t> live_tgids() const;
 
   const compile::Plan& plan_;
   std::vector<sock_filter> filter_;
   report::EventLog& log_;
-  std::unordered_map<pid_t, Thread> threads_;
+  TaskTable tasks_;
   pid_t root_ = -1;
   bool awaiting_start_stop_ = false;
   bool killed_ = false;  // by a kill action or a foreign ABI
   bool program_started_ = false;
+  int signals_received_ = 0;
+  int last_signal_ = 0;
   limits::LimitEnforcer* limits_ = nullptr;
   limits::OutputRelay* relay_ = nullptr;
   std::optional<Verdict> limit_hit_;
   RunResult result_;
-  std::deque<std::pair<pid_t, int>> deferred_;
-  std::set<pid_t> shared_mms_;
-  std::uint64_t pending_tasks_ = 0;  // allowed fork/clone calls whose child is not seen yet  // mm ids of processes that mapped memory shared with others  // stops seen while freezing, handled next
 };
 
 }  // namespace sysgate::trace

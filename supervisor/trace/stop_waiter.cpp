@@ -1,9 +1,11 @@
 #include "trace/stop_waiter.hpp"
 
+#include <pthread.h>
 #include <sys/wait.h>
 #include <time.h>
 
 #include <cerrno>
+#include <initializer_list>
 
 namespace sysgate::trace {
 namespace {
@@ -16,22 +18,62 @@ std::int64_t now_ns() {
 
 }  // namespace
 
-pid_t StopWaiter::next(int& status) {
-  const std::int64_t start = now_ns();
-  if (armed_) {
+StopWaiter::StopWaiter() {
+  sigemptyset(&signals_);
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGALRM}) sigaddset(&signals_, s);
+  with_chld_ = signals_;
+  sigaddset(&with_chld_, SIGCHLD);
+  pthread_sigmask(SIG_BLOCK, &with_chld_, &old_mask_);
+  last_signal_check_ = now_ns();
+}
+
+StopWaiter::~StopWaiter() { pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr); }
+
+// A pending signal of ours (0: none). `block`: sleep until one, SIGCHLD included.
+int StopWaiter::take_signal(bool block) {
+  siginfo_t info;
+  for (;;) {
+    int s;
+    if (block) {
+      s = sigwaitinfo(&with_chld_, &info);
+    } else {
+      const timespec zero{0, 0};
+      s = sigtimedwait(&signals_, &info, &zero);
+    }
+    if (s > 0) return s;
+    if (errno == EAGAIN) return 0;
+    if (errno != EINTR) return 0;
+  }
+}
+
+StopWaiter::Event StopWaiter::next() {
+  Event e;
+  std::int64_t start = now_ns();
+  if (start - last_signal_check_ > kSignalCheckNs) {
+    last_signal_check_ = start;
+    if ((e.signal = take_signal(false)) != 0) return e;
+  }
+  for (;;) {
+    // Poll while armed, then sleep until SIGCHLD (or a signal of ours).
     for (;;) {
-      pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
-      if (tid != 0) return tid;  // a stop, or an error such as ECHILD
-      if (interrupted_()) {
-        errno = EINTR;
-        return -1;
+      e.tid = waitpid(-1, &e.status, __WALL | WNOHANG);
+      if (e.tid > 0) {
+        armed_ = now_ns() - start < kRearmGapNs;
+        return e;
       }
-      if (now_ns() - start > kSpinNs) break;
+      if (e.tid < 0 && errno == EINTR) continue;
+      if (e.tid < 0) return e;  // ECHILD: nothing left
+      if (!armed_ || now_ns() - start > kSpinNs) break;
+    }
+    armed_ = false;
+    int s = take_signal(true);
+    if (s != SIGCHLD && s != 0) {
+      last_signal_check_ = now_ns();
+      e.tid = 0;
+      e.signal = s;
+      return e;
     }
   }
-  pid_t tid = waitpid(-1, &status, __WALL);
-  armed_ = tid > 0 && now_ns() - start < kRearmGapNs;
-  return tid;
 }
 
 }  // namespace sysgate::trace

@@ -1,19 +1,27 @@
-// Waits for the next ptrace stop, spinning briefly before sleeping.
+// The tracer's one place of waiting: the next stop or exit of a tracee, or a
+// signal for the supervisor itself (SIGINT, SIGTERM, SIGHUP to forward,
+// SIGALRM from the limit ticker or the output relay).
+//
+// Those signals and SIGCHLD are blocked in every thread of the supervisor
+// while it runs (threads started later inherit the mask) and taken with
+// sigtimedwait, so none can arrive between a check and the wait and be seen
+// late: a signal that comes while the tracer is busy stays pending and ends
+// the next wait at once.
 //
 // On a virtual machine an idle vCPU halts, and waking it goes through the
-// hypervisor: a tracer that sleeps in waitpid pays that on every stop (about
-// 50 µs a round trip here, against 7 µs when tracer and tracee share a CPU,
-// see bench/README.md). A program that stops often is served faster by a
-// tracer that polls for a short while after resuming it, so its own CPU never
-// halts between stops. The poll is adaptive: it is only armed while stops
-// come within kRearmGap of each other, so a program that rarely stops (a long
-// computation) costs one short spin, then none.
+// hypervisor: a tracer that sleeps between stops pays that on every stop
+// (about 50 µs a round trip here, against 7 µs when tracer and tracee share a
+// CPU, see bench/README.md). So the waiter polls for a short while after a
+// stop before it sleeps; the poll is armed only while stops come within
+// kRearmGap of each other, so a program that rarely stops costs one short
+// spin, then none. Signals are looked at at least every kSignalCheck of
+// polling, so a program that stops without pause cannot starve them.
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <cstdint>
-#include <functional>
 
 namespace sysgate::trace {
 
@@ -21,18 +29,27 @@ class StopWaiter {
  public:
   static constexpr std::int64_t kSpinNs = 50'000;
   static constexpr std::int64_t kRearmGapNs = 100'000;
+  static constexpr std::int64_t kSignalCheckNs = 1'000'000;
 
-  // `interrupted`: true when the caller has work of its own (a signal to
-  // forward, a limit tick); the spin then ends as a blocking waitpid would,
-  // with -1 and errno EINTR.
-  explicit StopWaiter(std::function<bool()> interrupted) : interrupted_(std::move(interrupted)) {}
+  // Blocks the signals in the calling thread until destroyed.
+  StopWaiter();
+  ~StopWaiter();
+  StopWaiter(const StopWaiter&) = delete;
+  StopWaiter& operator=(const StopWaiter&) = delete;
 
-  // Like waitpid(-1, &status, __WALL).
-  pid_t next(int& status);
+  struct Event {
+    pid_t tid = 0;    // > 0: waitpid's answer for this task, in `status`
+    int status = 0;
+    int signal = 0;   // > 0: a signal for the supervisor
+    bool no_children() const { return tid < 0; }  // nothing is left to wait for
+  };
+  Event next();
 
  private:
-  std::function<bool()> interrupted_;
+  int take_signal(bool block);
+  sigset_t signals_{}, with_chld_{}, old_mask_{};
   bool armed_ = true;
+  std::int64_t last_signal_check_ = 0;
 };
 
 }  // namespace sysgate::trace

@@ -3,7 +3,14 @@
 #include <sys/ptrace.h>
 #include <sys/user.h>
 
+#include <linux/magic.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstddef>
+#include <cstdio>
+#include <cstring>
 
 #include "arch/abi.hpp"
 
@@ -52,5 +59,49 @@ bool skip_syscall(pid_t tid, int error) {
 }
 
 bool set_return(pid_t tid, long value) { return ptrace(PTRACE_POKEUSER, tid, kRax, value) == 0; }
+
+std::optional<long> get_return(pid_t tid) {
+  errno = 0;
+  long v = ptrace(PTRACE_PEEKUSER, tid, kRax, nullptr);
+  if (errno != 0) return std::nullopt;
+  return v;
+}
+
+namespace {
+// The syscall ABIs' argument registers, as offsets into user_regs_struct
+// (a 64-bit tracer sees an i386 call's ebx ... ebp in rbx ... rbp).
+long arg_offset(Abi abi, int index) {
+  static constexpr long x86_64[6] = {offsetof(user_regs_struct, rdi), offsetof(user_regs_struct, rsi),
+                                     offsetof(user_regs_struct, rdx), offsetof(user_regs_struct, r10),
+                                     offsetof(user_regs_struct, r8),  offsetof(user_regs_struct, r9)};
+  static constexpr long i386[6] = {offsetof(user_regs_struct, rbx), offsetof(user_regs_struct, rcx),
+                                   offsetof(user_regs_struct, rdx), offsetof(user_regs_struct, rsi),
+                                   offsetof(user_regs_struct, rdi), offsetof(user_regs_struct, rbp)};
+  return abi == Abi::I386 ? i386[index] : x86_64[index];
+}
+}  // namespace
+
+bool is_proc_mem(pid_t tid, long fd) {
+  char link[64];
+  std::snprintf(link, sizeof link, "/proc/%d/fd/%ld", tid, fd);
+  struct statfs fs{};
+  if (statfs(link, &fs) != 0 || fs.f_type != PROC_SUPER_MAGIC) return false;
+  char target[256];
+  ssize_t n = readlink(link, target, sizeof target - 1);
+  if (n < 4) return false;
+  target[n] = '\0';
+  return std::strcmp(target + n - 4, "/mem") == 0;
+}
+
+std::optional<std::uint64_t> get_arg(pid_t tid, Abi abi, int index) {
+  errno = 0;
+  long v = ptrace(PTRACE_PEEKUSER, tid, arg_offset(abi, index), nullptr);
+  if (errno != 0) return std::nullopt;
+  return static_cast<std::uint64_t>(v);
+}
+
+bool set_arg(pid_t tid, Abi abi, int index, std::uint64_t value) {
+  return ptrace(PTRACE_POKEUSER, tid, arg_offset(abi, index), static_cast<long>(value)) == 0;
+}
 
 }  // namespace sysgate::trace

@@ -30,5 +30,14 @@ bool read_syscall(pid_t tid, SyscallView& out);
 // at the exit stop with set_return.
 bool skip_syscall(pid_t tid, int error);
 bool set_return(pid_t tid, long value);
+// The return value at an exit stop.
+std::optional<long> get_return(pid_t tid);
+
+// Whether descriptor `fd` of the task is a /proc/PID/mem (or task/TID/mem) file.
+bool is_proc_mem(pid_t tid, long fd);
+
+// Argument `index` (0-5) of a call of `abi`, in its register.
+std::optional<std::uint64_t> get_arg(pid_t tid, Abi abi, int index);
+bool set_arg(pid_t tid, Abi abi, int index, std::uint64_t value);
 
 }  // namespace sysgate::trace

@@ -3,6 +3,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 
 namespace sysgate::trace {
@@ -20,7 +21,8 @@ ssize_t read_some(pid_t tid, std::uint64_t address, char* out, std::size_t size)
 
 }  // namespace
 
-std::optional<std::string> read_string(pid_t tid, std::uint64_t address, std::size_t max) {
+std::optional<std::string> read_string(pid_t tid, std::uint64_t address, int& error, std::size_t max) {
+  error = EFAULT;
   if (address == 0) return std::nullopt;
   std::string out;
   char buf[kPage];
@@ -28,7 +30,7 @@ std::optional<std::string> read_string(pid_t tid, std::uint64_t address, std::si
     std::size_t chunk = kPage - (address % kPage);  // to the end of this page
     if (chunk > max - out.size()) chunk = max - out.size();
     ssize_t n = read_some(tid, address, buf, chunk);
-    if (n <= 0) return std::nullopt;
+    if (n <= 0) return std::nullopt;  // EFAULT
     const void* nul = std::memchr(buf, '\0', static_cast<std::size_t>(n));
     if (nul != nullptr) {
       out.append(buf, static_cast<const char*>(nul) - buf);
@@ -37,7 +39,8 @@ std::optional<std::string> read_string(pid_t tid, std::uint64_t address, std::si
     out.append(buf, static_cast<std::size_t>(n));
     address += static_cast<std::uint64_t>(n);
   }
-  return std::nullopt;  // longer than max: the kernel says ENAMETOOLONG
+  error = ENAMETOOLONG;
+  return std::nullopt;
 }
 
 std::optional<std::string> read_bytes(pid_t tid, std::uint64_t address, std::size_t size) {

@@ -11,8 +11,10 @@
 
 namespace sysgate::trace {
 
-// A NUL-terminated string of at most `max` bytes (PATH_MAX for paths).
-std::optional<std::string> read_string(pid_t tid, std::uint64_t address, std::size_t max = 4096);
+// A NUL-terminated string shorter than `max` bytes (PATH_MAX for paths), as
+// the kernel's getname() reads it: `error` is EFAULT when a byte before the
+// NUL cannot be read, ENAMETOOLONG when `max` bytes hold no NUL.
+std::optional<std::string> read_string(pid_t tid, std::uint64_t address, int& error, std::size_t max = 4096);
 // Exactly `size` bytes.
 std::optional<std::string> read_bytes(pid_t tid, std::uint64_t address, std::size_t size);
 

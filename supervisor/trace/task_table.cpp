@@ -1,0 +1,126 @@
+#include "trace/task_table.hpp"
+
+#include <linux/kcmp.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <set>
+
+namespace sysgate::trace {
+namespace {
+
+pid_t read_tgid(pid_t tid) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/status", tid);
+  std::FILE* f = std::fopen(path, "re");
+  if (f == nullptr) return tid;
+  char line[256];
+  pid_t tgid = tid;
+  while (std::fgets(line, sizeof line, f) != nullptr)
+    if (std::sscanf(line, "Tgid: %d", &tgid) == 1) break;
+  std::fclose(f);
+  return tgid;
+}
+
+// 1: same memory, 0: not, -1: cannot tell (no kcmp, or a task is gone).
+int same_memory(pid_t a, pid_t b) {
+  long r = syscall(SYS_kcmp, a, b, KCMP_VM, 0, 0);
+  return r < 0 ? -1 : (r == 0 ? 1 : 0);
+}
+
+}  // namespace
+
+Task* TaskTable::find(pid_t tid) {
+  auto it = tasks_.find(tid);
+  return it == tasks_.end() ? nullptr : &it->second;
+}
+
+std::shared_ptr<AddressSpace> TaskTable::memory_of(pid_t tid, pid_t tgid, pid_t creator) {
+  // Threads share their group's memory (CLONE_THREAD needs CLONE_VM).
+  for (const auto& [other, t] : tasks_)
+    if (t.tgid == tgid && other != tid) return t.memory;
+  // Otherwise its creator's, if it was made with CLONE_VM (vfork, posix_spawn).
+  if (Task* c = creator != 0 ? find(creator) : nullptr) {
+    if (same_memory(tid, creator) == 1) return c->memory;
+  } else {
+    // Its first stop came before its creator's event: compare with every address space.
+    std::set<AddressSpace*> seen;
+    for (const auto& [other, t] : tasks_)
+      if (other != tid && seen.insert(t.memory.get()).second && same_memory(tid, other) == 1) return t.memory;
+  }
+  return std::make_shared<AddressSpace>(layout_);
+}
+
+Task& TaskTable::add(pid_t tid, pid_t creator) {
+  if (Task* t = find(tid)) return *t;
+  Task t;
+  t.tgid = read_tgid(tid);
+  t.memory = memory_of(tid, t.tgid, creator);
+  ++t.memory->tasks;
+  return tasks_.emplace(tid, std::move(t)).first->second;
+}
+
+void TaskTable::leave_memory(Task& t) {
+  if (!t.memory) return;
+  if (t.vfork_parent != 0) {
+    // The parent shares this memory and wakes now.
+    --t.memory->vfork_waiters;
+    t.vfork_parent = 0;
+  }
+  if (t.copy) t.memory->arena().give_back(t.copy->offset, t.copy->size);
+  t.copy.reset();
+  --t.memory->tasks;
+  t.memory.reset();
+}
+
+void TaskTable::remove(pid_t tid) {
+  auto it = tasks_.find(tid);
+  if (it == tasks_.end()) return;
+  Task& t = it->second;
+  if (t.creating_task) --pending_tasks;
+  leave_memory(t);
+  tasks_.erase(it);
+}
+
+Task& TaskTable::exec(pid_t tid, pid_t former) {
+  Task* before = find(former);
+  pid_t tgid = before != nullptr ? before->tgid : tid;
+  std::vector<pid_t> gone;
+  for (const auto& [other, t] : tasks_)
+    if (t.tgid == tgid) gone.push_back(other);
+  for (pid_t g : gone) remove(g);
+  Task t;
+  t.tgid = tid;
+  t.memory = std::make_shared<AddressSpace>(layout_);
+  t.memory->tasks = 1;
+  return tasks_.emplace(tid, std::move(t)).first->second;
+}
+
+void TaskTable::vfork_started(pid_t parent, pid_t child) {
+  Task* c = find(child);
+  Task* p = find(parent);
+  if (c == nullptr || p == nullptr || c->vfork_parent != 0 || c->memory != p->memory) return;
+  c->vfork_parent = parent;
+  ++c->memory->vfork_waiters;
+}
+
+std::vector<pid_t> TaskTable::tgids() const {
+  std::set<pid_t> s;
+  for (const auto& [tid, t] : tasks_) s.insert(t.tgid);
+  return {s.begin(), s.end()};
+}
+
+std::vector<pid_t> TaskTable::tids() const {
+  std::vector<pid_t> out;
+  for (const auto& [tid, t] : tasks_) out.push_back(tid);
+  return out;
+}
+
+void TaskTable::clear() {
+  for (pid_t tid : tids()) remove(tid);
+  reaped_unknown_.clear();
+  pending_tasks = 0;
+}
+
+}  // namespace sysgate::trace
