@@ -593,12 +593,16 @@ Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6],
       return d;
     }
   }
+  auto noted = [notes](Decision d) {
+    d.notes = notes;
+    return d;
+  };
   if (call->filesystem && names_address(call->name))
-    if (auto d = unix_socket_decision(plan, *call, memory)) return *d;
+    if (auto d = unix_socket_decision(plan, *call, memory)) return noted(*d);
   if (call->filesystem)
-    if (auto d = filesystem_decision(plan, *call, args, memory)) return *d;
+    if (auto d = filesystem_decision(plan, *call, args, memory)) return noted(*d);
   if (call->network)
-    if (auto d = network_decision(plan, *call, args, memory)) return *d;
+    if (auto d = network_decision(plan, *call, args, memory)) return noted(*d);
   const Action& d = plan.policy.default_action;
   bool log = d.kind != Action::Kind::Allow;
   Decision out{d, log, Decision::Source::Default, nullptr};

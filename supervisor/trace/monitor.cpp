@@ -271,6 +271,7 @@ Monitor::CopyOutcome Monitor::copy_checked(const SyscallView& call, Task& t, con
     m.arena().give_back(t.copy->offset, t.copy->size);
     t.copy.reset();
     d = refusal(EFAULT, Decision::Source::CopyOnCheck);
+    d.log = false;  // only a dying address space cannot be written: the call never runs
     return CopyOutcome::Refused;
   }
   return CopyOutcome::Copied;
@@ -294,8 +295,11 @@ void Monitor::finish_injection(pid_t tid, Task& t) {
   auto ret = get_return(tid);
   if (inj.purpose == InjectedCall::Purpose::MapScratch) {
     AddressSpace& m = *t.memory;
-    bool ours = ret && (*ret == static_cast<long>(plan_.scratch.base) || (*ret == -EEXIST && m.region_mapped(tid)));
-    m.set_region(ours ? AddressSpace::Region::Ready : AddressSpace::Region::Unavailable);
+    if (ret && (*ret == static_cast<long>(plan_.scratch.base) || (*ret == -EEXIST && m.region_mapped(tid))))
+      m.set_region(AddressSpace::Region::Ready);
+    else if (ret && *ret == -EEXIST)
+      m.set_region(AddressSpace::Region::Unavailable);  // something of the program's is there
+    // Any other failure (a fatal signal pending, no memory): tried again by the next call that needs it.
     end_injection(tid, inj);  // the program's call is made again, and decided again
   } else {
     end_injection(tid, inj, -EACCES);
