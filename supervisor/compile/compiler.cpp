@@ -512,7 +512,11 @@ std::optional<Decision> network_decision(const Plan& plan, const CallPlan& call,
   }
   int error = EFAULT;
   const auto* addrs = memory != nullptr ? memory->addresses(error) : nullptr;
-  if (addrs == nullptr) return deny(error, kNet);
+  if (addrs == nullptr) {
+    Decision d = deny(error, kNet);
+    d.log = error != ESRCH;  // ESRCH: the task is exiting, its call never runs
+    return d;
+  }
   for (const auto& raw : *addrs) {
     if (raw.family == AF_UNSPEC && call.name == "connect") continue;  // dissolves an association
     net::SocketAddress a = raw;
@@ -537,7 +541,11 @@ std::optional<Decision> network_decision(const Plan& plan, const CallPlan& call,
 std::optional<Decision> unix_socket_decision(const Plan& plan, const CallPlan& call, CallMemory* memory) {
   int error = EFAULT;
   const auto* addrs = memory != nullptr ? memory->addresses(error) : nullptr;
-  if (addrs == nullptr) return deny(error, kFs);
+  if (addrs == nullptr) {
+    Decision d = deny(error, kFs);
+    d.log = error != ESRCH;
+    return d;
+  }
   const bool creates = call.name == "bind";
   for (const auto& a : *addrs) {
     if (a.family != AF_UNIX || a.abstract || a.unnamed) continue;

@@ -75,7 +75,7 @@ std::optional<net::SocketAddress> TraceeCallMemory::read_address(std::uint64_t p
   }
   auto bytes = read_bytes(tid_, ptr, static_cast<std::size_t>(len));
   if (!bytes) {
-    error = EFAULT;
+    error = errno == ESRCH ? ESRCH : EFAULT;
     return std::nullopt;
   }
   if (raw != nullptr) *raw = *bytes;
@@ -123,7 +123,7 @@ const std::vector<net::SocketAddress>* TraceeCallMemory::addresses(int& error) {
       auto bytes = read_bytes(tid_, args_[1], static_cast<std::size_t>(count * stride));
       if (!bytes) {
         ok = false;
-        err = EFAULT;
+        err = errno == ESRCH ? ESRCH : EFAULT;
       } else {
         CheckedBytes c{1, args_[1], *bytes, stride, static_cast<std::size_t>(count), {}};
         for (std::uint64_t i = 0; i < count && ok; ++i) {

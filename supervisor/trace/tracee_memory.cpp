@@ -30,7 +30,10 @@ std::optional<std::string> read_string(pid_t tid, std::uint64_t address, int& er
     std::size_t chunk = kPage - (address % kPage);  // to the end of this page
     if (chunk > max - out.size()) chunk = max - out.size();
     ssize_t n = read_some(tid, address, buf, chunk);
-    if (n <= 0) return std::nullopt;  // EFAULT
+    if (n <= 0) {
+      if (n < 0 && errno == ESRCH) error = ESRCH;  // the task is exiting: its memory is gone
+      return std::nullopt;
+    }
     const void* nul = std::memchr(buf, '\0', static_cast<std::size_t>(n));
     if (nul != nullptr) {
       out.append(buf, static_cast<const char*>(nul) - buf);
