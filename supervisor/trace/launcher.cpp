@@ -94,7 +94,7 @@ Launched launch(const LaunchSpec& spec) {
     if (int e = fs::apply_masks(spec.masks); e != 0) child_fail(keep, ChildStep::Masks, e);
     if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) child_fail(keep, ChildStep::Cwd, errno);
     if (spec.gid || spec.uid) {
-      if (setgroups(0, nullptr) != 0) child_fail(keep, ChildStep::Credentials, errno);
+      if (setgroups(spec.groups.size(), spec.groups.data()) != 0) child_fail(keep, ChildStep::Credentials, errno);
       if (spec.gid && setresgid(*spec.gid, *spec.gid, *spec.gid) != 0) child_fail(keep, ChildStep::Credentials, errno);
       if (spec.uid && setresuid(*spec.uid, *spec.uid, *spec.uid) != 0) child_fail(keep, ChildStep::Credentials, errno);
     }

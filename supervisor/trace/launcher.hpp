@@ -24,6 +24,7 @@ struct LaunchSpec {
   int stdio[3] = {-1, -1, -1};    // descriptors to become 0, 1, 2 (-1: inherit)
   std::optional<uid_t> uid;       // drop to these before exec (root only)
   std::optional<gid_t> gid;
+  std::vector<gid_t> groups;      // supplementary groups with uid/gid (empty: none)
   // Runs in the parent after the seize, while the child waits before exec
   // (cgroups, rlimits). May throw: the child is then killed.
   std::function<void(pid_t)> before_start;

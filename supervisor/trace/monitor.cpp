@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -67,16 +66,6 @@ std::string command_of(pid_t pid) {
   std::string s(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
   if (!s.empty() && s.back() == '\n') s.pop_back();
   return s;
-}
-
-// While the tracer runs these signals are blocked and taken by StopWaiter;
-// afterwards (reporting) one that arrives late must not kill sysgate.
-void ignore_late_signals() {
-  struct sigaction sa{};
-  sa.sa_handler = [](int) {};
-  sigemptyset(&sa.sa_mask);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGALRM}) sigaction(sig, &sa, nullptr);
-  signal(SIGPIPE, SIG_IGN);
 }
 
 // Our children right now (with PR_SET_CHILD_SUBREAPER, orphans of the tree too).
@@ -549,10 +538,6 @@ bool Monitor::handle_status(pid_t tid, int status) {
 RunResult Monitor::run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::OutputRelay* relay) {
   // Before any child or thread exists, so that all inherit the blocked signals.
   StopWaiter waiter;
-  ignore_late_signals();
-  // Tracees must not read or trace us, and orphans of the tree come to us.
-  prctl(PR_SET_DUMPABLE, 0);
-  prctl(PR_SET_CHILD_SUBREAPER, 1);
   g_tracer_tid = static_cast<pid_t>(syscall(SYS_gettid));
   limits_ = &limits;
   relay_ = relay;

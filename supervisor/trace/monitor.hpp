@@ -33,7 +33,8 @@ class Monitor {
       : plan_(plan), filter_(std::move(filter)), log_(log), tasks_(plan.scratch) {}
 
   // Runs the program and returns how it ended. Never leaves a process it
-  // started running. `relay` is set when the output limit needs it.
+  // started running. `relay` is set when the output limit needs it. The
+  // process must be set up as a SupervisorProcess.
   RunResult run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::OutputRelay* relay);
 
  private:

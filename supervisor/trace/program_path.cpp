@@ -19,15 +19,14 @@ int check(const std::string& path) {
 
 }  // namespace
 
-ProgramLookup find_program(const std::string& name, const std::string& cwd) {
+ProgramLookup find_program(const std::string& name, const std::string& cwd, const std::optional<std::string>& path_env) {
   auto in_cwd = [&](const std::string& p) { return p.empty() || p[0] == '/' || cwd.empty() ? p : cwd + "/" + p; };
   if (name.empty()) return {"", ENOENT};
   if (name.find('/') != std::string::npos) {
     int e = check(in_cwd(name));
     return {e == 0 || e != ENOENT ? in_cwd(name) : "", e};
   }
-  const char* env = std::getenv("PATH");
-  std::string path = env != nullptr ? env : "/usr/local/bin:/usr/bin:/bin";
+  std::string path = path_env.value_or("/bin:/usr/bin");
   int first_error = ENOENT;
   std::size_t start = 0;
   for (;;) {

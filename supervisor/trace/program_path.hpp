@@ -2,6 +2,7 @@
 // "not found" (127) and "not executable" (126) are told before anything runs.
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace sysgate::trace {
@@ -12,6 +13,7 @@ struct ProgramLookup {
 };
 
 // Relative names and PATH entries are taken relative to `cwd` (empty: ours).
-ProgramLookup find_program(const std::string& name, const std::string& cwd);
+// `path` is the PATH the program will get (execvp's default when it has none).
+ProgramLookup find_program(const std::string& name, const std::string& cwd, const std::optional<std::string>& path);
 
 }  // namespace sysgate::trace

@@ -1,0 +1,39 @@
+// Everything a front end (run, and later learn, batch, test, attach) says
+// about one run, before anything is opened or checked. Paths are as the user
+// gave them; the Session resolves them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compile/plan.hpp"
+#include "sysgate/policy.hpp"
+
+namespace sysgate::session {
+
+struct StdioConfig {
+  // A file, or "-" for the caller's own descriptor (also what nothing means).
+  std::optional<std::string> in, out, err;
+  bool err_to_out = false;  // stderr goes where stdout goes (like 2>&1)
+};
+
+struct RunConfig {
+  std::vector<std::string> program;   // PROGRAM and its arguments
+  std::optional<std::string> policy;  // a file, or the name of a shipped policy; none: the default
+  compile::Engine engine = compile::Engine::Seccomp;
+  Limits limits;                      // each one set overrides the policy's
+  std::optional<std::string> log_path;     // JSON lines
+  std::optional<std::string> report_path;  // "-": the last line on stdout
+  StdioConfig stdio;
+  std::optional<std::string> cwd;     // the program's working directory
+  bool clear_env = false;
+  std::vector<std::string> env;       // NAME=VALUE, applied in order
+  std::optional<std::string> user, group;
+  std::vector<std::string> allow_weaker;
+  bool use_cgroups = true;
+  bool quiet = false;                 // no decision lines on stderr
+  std::string caller_cwd;             // where relative paths of the options start
+};
+
+}  // namespace sysgate::session

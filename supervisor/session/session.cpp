@@ -1,0 +1,269 @@
+#include "session/session.hpp"
+
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "compile/bpf_filter.hpp"
+#include "fs/landlock.hpp"
+#include "fs/masked_paths.hpp"
+#include "report/run_report.hpp"
+#include "session/policy_source.hpp"
+#include "sysgate/diagnostic.hpp"
+#include "trace/monitor.hpp"
+#include "trace/program_path.hpp"
+
+extern char** environ;
+
+namespace sysgate::session {
+namespace {
+
+constexpr int kExit = Session::kExitSysgateError;
+
+SessionError setup_error(const std::string& message, int status = kExit) {
+  return {Verdict::SetupError, status, message};
+}
+
+std::vector<std::string> program_env(bool clear, const std::vector<std::string>& sets) {
+  std::vector<std::string> env;
+  if (!clear)
+    for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  for (const auto& kv : sets) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) throw setup_error("--env: expected NAME=VALUE, got '" + kv + "'");
+    std::string name = kv.substr(0, eq + 1);
+    std::erase_if(env, [&](const std::string& e) { return e.compare(0, name.size(), name) == 0; });
+    env.push_back(kv);
+  }
+  return env;
+}
+
+std::optional<std::string> env_value(const std::vector<std::string>& env, const std::string& name) {
+  for (const auto& e : env)
+    if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=')
+      return e.substr(name.size() + 1);
+  return std::nullopt;
+}
+
+// Every limit the config sets overrides the policy's.
+void override_limits(Limits& policy, const Limits& given) {
+  auto take = [](auto& to, const auto& from) {
+    if (from) to = from;
+  };
+  take(policy.cpu_time_s, given.cpu_time_s);
+  take(policy.wall_time_s, given.wall_time_s);
+  take(policy.memory, given.memory);
+  take(policy.processes, given.processes);
+  take(policy.output, given.output);
+  take(policy.file_size, given.file_size);
+  take(policy.open_files, given.open_files);
+  take(policy.stack, given.stack);
+}
+
+// --user and --group: the user's own group and supplementary groups unless
+// --group names the group (then no supplementary groups), as su and sudo do.
+void set_credentials(trace::LaunchSpec& spec, const RunConfig& c) {
+  if (!c.user && !c.group) return;
+  if (geteuid() != 0) throw setup_error("--user/--group need sysgate to run as root");
+  if (c.user) {
+    const passwd* pw = getpwnam(c.user->c_str());
+    if (pw != nullptr) {
+      spec.uid = pw->pw_uid;
+      spec.gid = pw->pw_gid;
+      int n = 64;
+      std::vector<gid_t> groups(static_cast<std::size_t>(n));
+      if (getgrouplist(pw->pw_name, pw->pw_gid, groups.data(), &n) < 0) {
+        groups.resize(static_cast<std::size_t>(n));
+        getgrouplist(pw->pw_name, pw->pw_gid, groups.data(), &n);
+      }
+      groups.resize(static_cast<std::size_t>(std::max(n, 0)));
+      spec.groups = groups;
+    } else {
+      char* end = nullptr;
+      errno = 0;
+      unsigned long n = std::strtoul(c.user->c_str(), &end, 10);
+      if (c.user->empty() || *end != '\0' || errno != 0) throw setup_error("--user: no user '" + *c.user + "'");
+      spec.uid = static_cast<uid_t>(n);
+      spec.gid = static_cast<gid_t>(n);  // a bare uid: the group of the same number
+    }
+  }
+  if (c.group) {
+    if (const group* gr = getgrnam(c.group->c_str())) {
+      spec.gid = gr->gr_gid;
+    } else {
+      char* end = nullptr;
+      errno = 0;
+      unsigned long n = std::strtoul(c.group->c_str(), &end, 10);
+      if (c.group->empty() || *end != '\0' || errno != 0) throw setup_error("--group: no group '" + *c.group + "'");
+      spec.gid = static_cast<gid_t>(n);
+    }
+    spec.groups.clear();
+  }
+  if (spec.groups.empty() && spec.gid) spec.groups.push_back(*spec.gid);
+}
+
+bool same_path(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  if (std::filesystem::exists(a, ec) && std::filesystem::exists(b, ec)) return std::filesystem::equivalent(a, b, ec);
+  return std::filesystem::weakly_canonical(a, ec) == std::filesystem::weakly_canonical(b, ec);
+}
+
+}  // namespace
+
+Session::Session(RunConfig config) : config_(std::move(config)) {}
+Session::~Session() = default;
+
+const Limits& Session::limits() const {
+  static const Limits none;
+  if (plan_) return plan_->policy.limits;
+  if (policy_) return policy_->limits;
+  return none;
+}
+
+void Session::prepare() {
+  const RunConfig& c = config_;
+  if (c.program.empty()) throw setup_error("no PROGRAM given");
+
+  // The working directory: PROGRAM and ${CWD} are looked up from it.
+  std::string cwd = c.caller_cwd;
+  if (c.cwd) {
+    char real[PATH_MAX];
+    errno = 0;
+    if (realpath(c.cwd->c_str(), real) == nullptr || !std::filesystem::is_directory(real))
+      throw setup_error("--cwd " + *c.cwd + ": " + (errno != 0 ? std::strerror(errno) : "not a directory"));
+    spec_.cwd = real;
+    cwd = real;
+  }
+
+  try {
+    policy_ = load_policy(c.policy, cwd);
+  } catch (const PolicyNotFound& e) {
+    throw setup_error(e.what());
+  } catch (const InputError& e) {
+    for (const auto& d : e.diagnostics()) policy_diagnostics_.push_back(d.str());
+    throw setup_error("invalid policy");
+  }
+  override_limits(policy_->limits, c.limits);
+
+  spec_.env = program_env(c.clear_env, c.env);
+  auto found = trace::find_program(c.program[0], spec_.cwd, env_value(spec_.env, "PATH"));
+  if (found.path.empty() || found.error != 0) {
+    bool missing = found.error == ENOENT;
+    throw setup_error(c.program[0] + ": " + (missing ? "command not found" : std::strerror(found.error)),
+                      missing ? 127 : 126);
+  }
+  spec_.path = found.path;
+  spec_.argv = c.program;
+  set_credentials(spec_, c);
+
+  try {
+    stdio_ = std::make_unique<ProgramStdio>(c.stdio);
+  } catch (const StdioError& e) {
+    throw setup_error(e.what());
+  }
+  for (const auto& [option, path] : {std::pair{"--report", c.report_path}, std::pair{"--log", c.log_path}})
+    if (path && *path != "-" && stdio_->writes_to(*path))
+      throw setup_error(std::string(option) + " " + *path + ": the program's output goes to the same file");
+  if (c.report_path && c.log_path && *c.report_path != "-" && same_path(*c.report_path, *c.log_path))
+    throw setup_error("--report and --log name the same file");
+
+  // "Never silently weaker": a guarantee this host cannot give is refused
+  // unless the user names it.
+  for (const auto& w : c.allow_weaker)
+    if (w != "landlock" && w != "signals" && w != "masks")
+      throw setup_error("--allow-weaker: unknown guarantee '" + w + "' (known: landlock, signals, masks)");
+  auto weaker = [&](const char* w) { return std::find(c.allow_weaker.begin(), c.allow_weaker.end(), w) != c.allow_weaker.end(); };
+  if (!fs::scope_signals(spec_.landlock) && !weaker("signals"))
+    throw setup_error(
+        "this kernel cannot scope signals (Landlock ABI 6): the program could signal processes outside the sandbox; "
+        "pass --allow-weaker=signals to run anyway");
+  if (policy_->filesystem.present) {
+    spec_.landlock = fs::plan_landlock(policy_->filesystem, found.path);
+    if (spec_.landlock.abi == 0 && !weaker("landlock"))
+      throw setup_error(
+          "this kernel has no Landlock: the filesystem section would be enforced by the supervisor alone, open to "
+          "races; pass --allow-weaker=landlock to run anyway");
+    spec_.masks = fs::plan_masks(policy_->filesystem);
+    if (!spec_.masks.empty() && !fs::can_mask()) {
+      if (!weaker("masks"))
+        throw setup_error(
+            "deny entries are masked in a private mount namespace, which needs CAP_SYS_ADMIN: without it a rename or "
+            "symlink swap racing the supervisor's check could reach them; pass --allow-weaker=masks to run anyway");
+      spec_.masks = {};
+    }
+    // The child changes directory after masking, by path, so that a working
+    // directory inside a masked tree is refused rather than kept beneath it.
+    if (!spec_.masks.empty() && spec_.cwd.empty()) spec_.cwd = cwd;
+  }
+
+  plan_.emplace(compile::compile(std::move(*policy_), c.engine));
+  policy_.reset();
+  if (c.engine == compile::Engine::Seccomp) {
+    try {
+      filter_ = compile::build_filter(*plan_);
+    } catch (const std::runtime_error& e) {
+      throw setup_error(std::string("the policy's filter: ") + e.what());
+    }
+  }
+  try {
+    log_ = std::make_unique<report::EventLog>(c.quiet ? nullptr : stderr, c.log_path.value_or(""));
+  } catch (const std::runtime_error& e) {
+    throw setup_error(e.what());
+  }
+  const Limits& limits = plan_->policy.limits;
+  enforcer_ = std::make_unique<limits::LimitEnforcer>(limits, c.use_cgroups);
+  if (limits.output) {
+    relay_ = std::make_unique<limits::OutputRelay>(stdio_->out() >= 0 ? stdio_->out() : 1,
+                                                   stdio_->err() >= 0 ? stdio_->err() : 2, limits.output);
+    spec_.stdio[1] = relay_->child_stdout();
+    spec_.stdio[2] = relay_->child_stderr();
+  } else {
+    spec_.stdio[1] = stdio_->out();
+    spec_.stdio[2] = stdio_->err();
+  }
+  spec_.stdio[0] = stdio_->in();
+}
+
+RunResult Session::run(trace::SupervisorProcess&) {
+  trace::Monitor monitor(*plan_, std::move(filter_), *log_);
+  RunResult result;
+  try {
+    result = monitor.run(std::move(spec_), *enforcer_, relay_.get());
+  } catch (const std::system_error& e) {
+    return failed({Verdict::SetupError, kExit, e.what()});  // starting the program failed
+  } catch (const std::exception& e) {
+    return failed({Verdict::InternalError, kExit, std::string("internal error: ") + e.what()});
+  }
+  relay_.reset();
+  log_->flush();
+  stdio_.reset();
+  return result;
+}
+
+RunResult Session::failed(const SessionError& e) const {
+  RunResult r;
+  r.verdict = e.verdict;
+  r.error = e.what();
+  if (e.exit_status == 127) r.exec_errno = ENOENT;
+  if (e.exit_status == 126) r.exec_errno = EACCES;
+  return r;
+}
+
+std::string Session::report(const RunResult& result) const {
+  static const Policy no_policy;
+  static const std::vector<limits::AppliedLimit> no_limits;
+  report::EventLog none(nullptr, "");
+  const Policy& policy = plan_ ? plan_->policy : (policy_ ? *policy_ : no_policy);
+  return report::run_report({result, log_ ? *log_ : none, policy, enforcer_ ? enforcer_->applied() : no_limits,
+                             config_.engine == compile::Engine::Ptrace ? "ptrace" : "seccomp", config_.program,
+                             config_.allow_weaker});
+}
+
+}  // namespace sysgate::session

@@ -1,0 +1,73 @@
+// One run, the same for every front end: config -> prepare -> run -> report.
+// prepare() does everything that can fail before the program starts (the
+// working directory, the policy, the program lookup, credentials, stdio, the
+// "never silently weaker" guarantee checks, the plan and filter, the limits);
+// run() supervises the program; report() is the JSON report. The front end
+// keeps only option parsing and printing, and owns the process-wide set-up
+// (trace::SupervisorProcess).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "compile/plan.hpp"
+#include "limits/enforcer.hpp"
+#include "limits/output_relay.hpp"
+#include "report/event_log.hpp"
+#include "session/run_config.hpp"
+#include "session/stdio.hpp"
+#include "sysgate/result.hpp"
+#include "trace/launcher.hpp"
+#include "trace/supervisor_process.hpp"
+
+namespace sysgate::session {
+
+// A run that could not start: what to say, the verdict and sysgate's exit status.
+struct SessionError : std::runtime_error {
+  SessionError(Verdict v, int status, const std::string& message)
+      : std::runtime_error(message), verdict(v), exit_status(status) {}
+  Verdict verdict;
+  int exit_status;
+};
+
+class Session {
+ public:
+  static constexpr int kExitSysgateError = 125;
+
+  explicit Session(RunConfig config);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Throws SessionError (an InputError of the policy is one too: see
+  // policy_diagnostics()). Nothing has run when it throws.
+  void prepare();
+  // Supervises the program to its end; prepare() must have succeeded.
+  RunResult run(trace::SupervisorProcess& process);
+
+  // The JSON report of a finished run, or of one that failed to start.
+  std::string report(const RunResult& result) const;
+  RunResult failed(const SessionError& e) const;
+
+  const RunConfig& config() const { return config_; }
+  const Limits& limits() const;  // the policy's, with the overrides
+  // Each problem of an invalid policy, as FILE:LINE:COLUMN: message.
+  const std::vector<std::string>& policy_diagnostics() const { return policy_diagnostics_; }
+
+ private:
+  RunConfig config_;
+  std::optional<Policy> policy_;       // until compiled into plan_
+  std::optional<compile::Plan> plan_;
+  std::vector<sock_filter> filter_;
+  std::unique_ptr<ProgramStdio> stdio_;
+  std::unique_ptr<report::EventLog> log_;
+  std::unique_ptr<limits::LimitEnforcer> enforcer_;
+  std::unique_ptr<limits::OutputRelay> relay_;
+  trace::LaunchSpec spec_;
+  std::vector<std::string> policy_diagnostics_;
+};
+
+}  // namespace sysgate::session
