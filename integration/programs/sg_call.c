@@ -5,6 +5,7 @@
 //   dupto N:PATH   open PATH for appending and dup2 it to fd N
 //   write FD:TEXT  raw syscall(SYS_write) with the 64-bit FD as given (0x100000005)
 //   getppid -      | mark TEXT (prints TEXT) | sleep MS | exit N
+//   exec PATH      execve(PATH, {PATH}, environ); prints the error if it returns
 // Exits 0 after the last operation.
 #include "common.h"
 
@@ -70,6 +71,10 @@ int main(int argc, char** argv) {
     } else if (!strcmp(op, "sleep")) {
       struct timespec ts = {atoi(arg) / 1000, (atoi(arg) % 1000) * 1000000L};
       nanosleep(&ts, NULL);
+    } else if (!strcmp(op, "exec")) {
+      extern char** environ;
+      char* args[] = {(char*)arg, NULL};
+      report(what, execve(arg, args, environ));
     } else if (!strcmp(op, "exit")) {
       return atoi(arg);
     } else {
