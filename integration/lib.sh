@@ -65,6 +65,26 @@ box() {
   log "note: running without namespaces (unshare does not work here)"
 }
 
+# require_int80: skip this test (exit 77) unless `int 0x80` works in a 64-bit
+# program here. On a kernel built without IA32 emulation, or booted with
+# ia32_emulation=0, int 0x80 raises SIGSEGV in the program itself, before
+# seccomp or ptrace sees anything, so a test of how sysgate handles i386 calls
+# has nothing to test. Probes natively (outside sysgate) with
+# `sg_int80 getpid`; any other failure of the probe does not skip (the test
+# then runs and says what is wrong). Call it before `box`.
+require_int80() {
+  local rc=0
+  # The braces take bash's own "Segmentation fault" notice too.
+  { (ulimit -c 0; exec "$PROGS/sg_int80" getpid) >/dev/null </dev/null; } 2>/dev/null || rc=$?
+  if [ "$rc" = 139 ]; then
+    log "skip: this kernel has no IA32 emulation (int 0x80 raises SIGSEGV natively)"
+    exit 77
+  fi
+  if [ "$rc" != 0 ]; then
+    log "note: the int 0x80 probe ($PROGS/sg_int80 getpid) exited with $rc natively; running the test anyway"
+  fi
+}
+
 # sg ARGS...: `sysgate run --engine $ENGINE ARGS...` with stdout in $OUT and
 # stderr in $ERR; sets RC. Killed after SG_TIMEOUT seconds (default 60).
 sg() {

@@ -4,6 +4,8 @@
 //   sg_int80 mkdir PATH        i386 mkdir (39) through int 0x80
 //   sg_int80 x32mkdir PATH     x32 mkdir (0x40000000 | 83) through syscall
 // Prints "before" first and "after: RESULT" when the call returned.
+// Run natively, `sg_int80 getpid` is the probe of require_int80 (lib.sh): on a
+// kernel without IA32 emulation int 0x80 raises SIGSEGV before anything else sees it.
 #include "common.h"
 
 #include <sys/mman.h>
