@@ -27,6 +27,13 @@ enum class Verdict {
 bool is_limit(Verdict v);
 const char* to_string(Verdict v);
 
+// Who the program ran as.
+struct Credentials {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::vector<gid_t> groups;  // supplementary groups
+};
+
 struct RunResult {
   Verdict verdict = Verdict::InternalError;
   std::optional<int> exit_code;  // when the program exited
@@ -41,6 +48,7 @@ struct RunResult {
   std::uint64_t processes_peak = 0;
   std::uint64_t output_bytes = 0;
   std::vector<std::pair<pid_t, std::string>> leftover_processes;  // killed at the end: pid, command
+  std::optional<Credentials> credentials;  // once the program was started
 
   // The exit status of `sysgate run` (see sysgate(1)).
   int exit_status() const;

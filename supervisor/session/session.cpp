@@ -232,6 +232,12 @@ void Session::prepare() {
 }
 
 RunResult Session::run(trace::SupervisorProcess&) {
+  Credentials who{spec_.uid.value_or(getuid()), spec_.gid.value_or(getgid()), spec_.groups};
+  if (!spec_.uid && !spec_.gid) {
+    int n = getgroups(0, nullptr);
+    who.groups.resize(static_cast<std::size_t>(std::max(n, 0)));
+    if (n > 0) who.groups.resize(static_cast<std::size_t>(std::max(getgroups(n, who.groups.data()), 0)));
+  }
   trace::Monitor monitor(*plan_, std::move(filter_), *log_);
   RunResult result;
   try {
@@ -244,6 +250,7 @@ RunResult Session::run(trace::SupervisorProcess&) {
   relay_.reset();
   log_->flush();
   stdio_.reset();
+  result.credentials = who;
   return result;
 }
 
