@@ -19,7 +19,7 @@ sysgate=${SYSGATE:-$repo/build/sysgate}
 [[ -x $sysgate ]] || { echo "no sysgate binary at $sysgate" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sysgate-paths.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-cc -O2 -o "$tmp/openat" "$here/workloads/openat.c"
+cc -O2 -pthread -o "$tmp/openat" "$here/workloads/openat.c"
 cc -O2 -o "$tmp/floor" "$here/floor_tracer.c"
 cat >"$tmp/loop.yaml" <<EOP
 version: 1

@@ -30,7 +30,7 @@ say() { echo "bench: $*" >&2; }
 
 # --- build ------------------------------------------------------------------
 for src in "$here"/workloads/*.c "$here/floor_tracer.c"; do
-  "$cc" -O2 -Wall -Wextra -o "$tmp/$(basename "$src" .c)" "$src"
+  "$cc" -O2 -Wall -Wextra -pthread -o "$tmp/$(basename "$src" .c)" "$src"
 done
 floor=$tmp/floor_tracer
 
