@@ -67,6 +67,15 @@ void override_limits(Limits& policy, const Limits& given) {
   take(policy.stack, given.stack);
 }
 
+// A user or group given by number.
+std::optional<unsigned long> id_number(const std::string& text) {
+  char* end = nullptr;
+  errno = 0;
+  unsigned long n = std::strtoul(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno != 0 || n > 0xfffffffeul) return std::nullopt;
+  return n;
+}
+
 // --user and --group: the user's own group and supplementary groups unless
 // --group names the group (then no supplementary groups), as su and sudo do.
 void set_credentials(trace::LaunchSpec& spec, const RunConfig& c) {
@@ -86,23 +95,19 @@ void set_credentials(trace::LaunchSpec& spec, const RunConfig& c) {
       groups.resize(static_cast<std::size_t>(std::max(n, 0)));
       spec.groups = groups;
     } else {
-      char* end = nullptr;
-      errno = 0;
-      unsigned long n = std::strtoul(c.user->c_str(), &end, 10);
-      if (c.user->empty() || *end != '\0' || errno != 0) throw setup_error("--user: no user '" + *c.user + "'");
-      spec.uid = static_cast<uid_t>(n);
-      spec.gid = static_cast<gid_t>(n);  // a bare uid: the group of the same number
+      auto n = id_number(*c.user);
+      if (!n) throw setup_error("--user: no user '" + *c.user + "'");
+      spec.uid = static_cast<uid_t>(*n);
+      spec.gid = static_cast<gid_t>(*n);  // a bare uid: the group of the same number
     }
   }
   if (c.group) {
     if (const group* gr = getgrnam(c.group->c_str())) {
       spec.gid = gr->gr_gid;
     } else {
-      char* end = nullptr;
-      errno = 0;
-      unsigned long n = std::strtoul(c.group->c_str(), &end, 10);
-      if (c.group->empty() || *end != '\0' || errno != 0) throw setup_error("--group: no group '" + *c.group + "'");
-      spec.gid = static_cast<gid_t>(n);
+      auto n = id_number(*c.group);
+      if (!n) throw setup_error("--group: no group '" + *c.group + "'");
+      spec.gid = static_cast<gid_t>(*n);
     }
     spec.groups.clear();
   }
