@@ -13,6 +13,7 @@
 
 #include "arch/constants.hpp"
 #include "arch/syscall_table.hpp"
+#include "policy/canonical.hpp"
 #include "policy/loader.hpp"
 #include "sysgate/diagnostic.hpp"
 #include "sysgate/policy.hpp"
@@ -56,12 +57,79 @@ std::string dump(const std::vector<Diagnostic>& ds) {
 
 const std::string kHead = "version: 1\n";
 
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/sysgate-loader-XXXXXX";
+    const char* d = mkdtemp(tmpl);
+    if (d == nullptr) throw std::runtime_error("mkdtemp");
+    path_ = d;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::string p = path_ + "/" + name;
+    fs::create_directories(fs::path(p).parent_path());
+    std::ofstream(p) << text;
+    return p;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 // --- errors -----------------------------------------------------------------
 
 TEST(LoaderErrors, YamlSyntaxError) {
-  EXPECT_TRUE(OneError("version: 1\nrules: [\n", 3, 1, "YAML syntax error"));  // at the end of the input
+  EXPECT_TRUE(OneError("version: 1\nrules: [\n", 2, 8, "YAML syntax error"));  // at the '[' never closed
   EXPECT_TRUE(OneError("version: 1\nname: a: b\n", 2, 8, "YAML syntax error: illegal map value"));
   EXPECT_TRUE(OneError("version: 1\n\tname: x\n", 2, 1, "YAML syntax error: illegal tab"));
+}
+
+// Issue 9, item 11: yaml-cpp notices an unclosed '[' where it gives up (the
+// next key, or the end of the file); the error is put at the bracket.
+TEST(LoaderErrors, UnclosedFlowSequenceIsReportedAtItsBracket) {
+  const std::string text = kHead +
+                           "name: x\n"
+                           "default: allow\n"
+                           "rules:\n"
+                           "  - name: a\n"
+                           "    syscalls: [read, write\n"  // 6:15, was reported at 7:11
+                           "    action: allow\n";
+  EXPECT_TRUE(OneError(text, 6, 15, "YAML syntax error: this '[' is never closed by a ']'"));
+  // The same before another rule, and at the end of the file.
+  EXPECT_TRUE(OneError(kHead + "rules:\n  - syscalls: [read\n    action: allow\n  - syscalls: [write]\n    action: allow\n",
+                       3, 15, "'[' is never closed"));
+  EXPECT_TRUE(OneError(kHead + "filesystem:\n  read: [/a, /b\n  write: [/c]\n", 3, 9, "'[' is never closed"));
+  EXPECT_TRUE(OneError(kHead + "rules: [read, write\n\n\n# comment\n", 2, 8, "'[' is never closed"));
+  // The outer of two: the inner one is closed.
+  EXPECT_TRUE(OneError(kHead + "rules: [read, [write]\n", 2, 8, "'[' is never closed"));
+  // Brackets inside quoted strings and comments are text.
+  EXPECT_TRUE(OneError(kHead + "name: \"[x\"  # [y\nrules: [\"a]\", write\nabi: x86_64\n", 3, 8,
+                       "'[' is never closed"));
+}
+
+TEST(LoaderErrors, UnclosedFlowMappingIsReportedAtItsBrace) {
+  EXPECT_TRUE(OneError(kHead + "limits: {cpu_time: 1s\nname: x\n", 2, 9, "YAML syntax error: this '{' is never closed by a '}'"));
+  EXPECT_TRUE(OneError(kHead + "limits: {cpu_time: 1s,\n  memory: 1MiB\nname: x\n", 2, 9, "'{' is never closed"));
+}
+
+// yaml-cpp reads a string whose closing quote is missing to the end of the
+// file without an error: the lines after it would silently vanish into it.
+TEST(LoaderErrors, UnclosedQuoteIsAnError) {
+  EXPECT_TRUE(OneError(kHead + "name: \"abc\ndefault: kill\n", 2, 7, "the string opened by this \" is never closed"));
+  EXPECT_TRUE(OneError(kHead + "name: 'abc\ndefault: kill\n", 2, 7, "the string opened by this ' is never closed"));
+  // Apostrophes inside plain text, escaped quotes and '' are not openings.
+  Policy p = load(kHead + "name: it's mine  # don't\ndefault: {deny: EPERM}\n"
+                          "rules:\n  - name: \"a \\\" b\"\n    syscalls: [read]\n    action: allow\n"
+                          "  - name: 'c '' d'\n    syscalls: [write]\n    action: allow\n");
+  EXPECT_EQ(p.name, "it's mine");
+  ASSERT_EQ(p.rules.size(), 2u);
+  EXPECT_EQ(p.rules[0].name, "a \" b");
+  EXPECT_EQ(p.rules[1].name, "c ' d");
 }
 
 TEST(LoaderErrors, EmptyFile) {
@@ -292,12 +360,46 @@ TEST(LoaderErrors, SeveralErrorsCollectedInOneInputError) {
   ASSERT_EQ(ds.size(), 5u) << dump(ds);
   std::vector<std::string> where;
   for (const auto& d : ds) where.push_back(d.where.str());
-  std::sort(where.begin(), where.end());
   EXPECT_EQ(where, (std::vector<std::string>{"p.yaml:2:1", "p.yaml:3:17", "p.yaml:5:16", "p.yaml:6:13", "p.yaml:8:21"}));
   try {
     load(text);
   } catch (const InputError& e) {
     EXPECT_EQ(e.diagnostics().size(), 5u);
+  }
+}
+
+// Issue 9, item 11: `check` prints the errors in the order of the file, not
+// in the order the loader looks at the sections (limits before rules, the
+// missing version after every unknown key).
+TEST(LoaderErrors, ErrorsAreSortedByLineAndColumn) {
+  const std::string text = "rules:\n"
+                           "  - syscalls: [opnat]\n"           // 2:16
+                           "    action: allow\n"
+                           "network: {allow: [unix], erno: 1}\n"  // 4:26
+                           "limits: {memory: lots}\n"          // 5:18
+                           "filesystem: {read: [relative]}\n"  // 6:21
+                           "abi: [x86_64, x86]\n"              // 7:15
+                           "colour: blue\n";                   // 8:1
+  auto ds = errors_of(text);
+  std::vector<std::string> where;
+  for (const auto& d : ds) where.push_back(d.where.str());
+  EXPECT_EQ(where, (std::vector<std::string>{"p.yaml:1:1", "p.yaml:2:16", "p.yaml:4:26", "p.yaml:5:18", "p.yaml:6:21",
+                                             "p.yaml:7:15", "p.yaml:8:1"}))
+      << dump(ds);
+}
+
+TEST(LoaderErrors, ErrorsOfTheTopFileComeBeforeThoseOfItsIncludes) {
+  TempDir dir;
+  dir.write("bad.yaml", kHead + "rules:\n  - syscalls: [opnat]\n    action: allow\n");
+  std::string top = dir.write("top.yaml", kHead + "include: [bad.yaml]\nlimits: {memory: lots}\nrulez: []\n");
+  try {
+    policy::load_file(top, LoadOptions{dir.path()});
+    ADD_FAILURE() << "loaded";
+  } catch (const InputError& e) {
+    std::vector<std::string> where;
+    for (const auto& d : e.diagnostics()) where.push_back(d.where.str());
+    EXPECT_EQ(where, (std::vector<std::string>{top + ":3:18", top + ":4:1", dir.path() + "/bad.yaml:3:16"}))
+        << dump(e.diagnostics());
   }
 }
 
@@ -521,29 +623,6 @@ TEST(LoaderValid, IncludeTakesDefaultWhenUnset) {
   EXPECT_EQ(p.default_action.kind, Action::Kind::Allow);
 }
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/sysgate-loader-XXXXXX";
-    const char* d = mkdtemp(tmpl);
-    if (d == nullptr) throw std::runtime_error("mkdtemp");
-    path_ = d;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::string p = path_ + "/" + name;
-    fs::create_directories(fs::path(p).parent_path());
-    std::ofstream(p) << text;
-    return p;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 TEST(LoaderInclude, FileNextToTheIncludingOne) {
   TempDir dir;
@@ -655,6 +734,102 @@ TEST(LoaderInclude, SectionsAreUnioned) {
   Policy p = policy::load_file(top, LoadOptions{dir.path()});
   EXPECT_EQ(p.filesystem.read, (std::vector<std::string>{"/lib/**", "/etc/**", "/usr/**"}));
   EXPECT_EQ(p.filesystem.error, 13);  // the including file's errno (its default) wins
+}
+
+// --- limits: units (issue 9, item 10) -------------------------------------------
+
+TEST(LoaderLimits, SizeWithoutUnitBelowOneMebibyteIsRefused) {
+  // `memory: 10` was 10 bytes.
+  EXPECT_TRUE(OneError(kHead + "limits: {memory: 10}\n", 2, 18, "memory: '10' has no unit"));
+  auto ds = errors_of(kHead + "limits:\n  output: 65535\n  stack: 8\n  file_size: 4096\n");
+  ASSERT_EQ(ds.size(), 3u) << dump(ds);
+  EXPECT_EQ(ds[0].where.str(), "p.yaml:3:11");
+  EXPECT_NE(ds[0].message.find("output: '65535' has no unit"), std::string::npos) << dump(ds);
+  EXPECT_NE(ds[0].message.find("KiB"), std::string::npos) << dump(ds);  // names the units
+  EXPECT_NE(ds[0].message.find("MiB"), std::string::npos) << dump(ds);
+  EXPECT_EQ(ds[1].where.str(), "p.yaml:4:10");
+  EXPECT_EQ(ds[2].where.str(), "p.yaml:5:14");
+}
+
+TEST(LoaderLimits, SizesWithUnitsOrLargeByteCounts) {
+  Policy p = load(kHead + "limits: {memory: 10MiB, output: 512B, stack: 64KiB, file_size: 1048576}\n");
+  EXPECT_EQ(p.limits.memory, std::optional<std::uint64_t>(10ull << 20));
+  EXPECT_EQ(p.limits.output, std::optional<std::uint64_t>(512));
+  EXPECT_EQ(p.limits.stack, std::optional<std::uint64_t>(64ull << 10));
+  EXPECT_EQ(p.limits.file_size, std::optional<std::uint64_t>(1ull << 20));
+}
+
+TEST(LoaderLimits, DurationWithoutUnitIsSecondsBelowAThousand) {
+  Policy p = load(kHead + "limits: {cpu_time: 2, wall_time: 999}\n");
+  EXPECT_DOUBLE_EQ(p.limits.cpu_time_s.value_or(0), 2.0);
+  EXPECT_DOUBLE_EQ(p.limits.wall_time_s.value_or(0), 999.0);
+  EXPECT_TRUE(OneError(kHead + "limits: {cpu_time: 2000}\n", 2, 20, "cpu_time: '2000' has no unit"));
+  EXPECT_DOUBLE_EQ(load(kHead + "limits: {cpu_time: 2000ms}\n").limits.cpu_time_s.value_or(0), 2.0);
+  EXPECT_DOUBLE_EQ(load(kHead + "limits: {wall_time: 2000s}\n").limits.wall_time_s.value_or(0), 2000.0);
+}
+
+// --- limits: on_process_limit (issue 9, item 16) -------------------------------
+
+TEST(LoaderLimits, OnProcessLimit) {
+  EXPECT_FALSE(load(kHead + "limits: {processes: 10}\n").limits.on_process_limit.has_value());  // end
+  EXPECT_EQ(load(kHead + "limits: {processes: 10, on_process_limit: fail}\n").limits.on_process_limit,
+            std::optional<ProcessLimitAction>(ProcessLimitAction::Fail));
+  EXPECT_EQ(load(kHead + "limits: {on_process_limit: end}\n").limits.on_process_limit,
+            std::optional<ProcessLimitAction>(ProcessLimitAction::End));
+  EXPECT_TRUE(OneError(kHead + "limits: {processes: 10, on_process_limit: fial}\n", 2, 43,
+                       "on_process_limit: unknown value 'fial' (did you mean 'fail'?): end ends the run"));
+  EXPECT_TRUE(OneError(kHead + "limits: {on_proces_limit: fail}\n", 2, 10, "did you mean 'on_process_limit'?"));
+}
+
+TEST(LoaderLimits, OnProcessLimitOfTheIncludingFileWins) {
+  TempDir dir;
+  dir.write("base.yaml", kHead + "limits: {processes: 5, on_process_limit: fail}\n");
+  Policy p = policy::load_file(dir.write("a.yaml", kHead + "include: base.yaml\nlimits: {processes: 8}\n"),
+                               LoadOptions{dir.path()});
+  EXPECT_EQ(p.limits.processes, std::optional<std::uint64_t>(5));
+  EXPECT_EQ(p.limits.on_process_limit, std::optional<ProcessLimitAction>(ProcessLimitAction::Fail));
+  Policy q = policy::load_file(dir.write("b.yaml", kHead + "include: base.yaml\nlimits: {on_process_limit: end}\n"),
+                               LoadOptions{dir.path()});
+  EXPECT_EQ(q.limits.on_process_limit, std::optional<ProcessLimitAction>(ProcessLimitAction::End));
+}
+
+// --- capabilities (issue 9, item 15) -------------------------------------------
+
+TEST(LoaderCapabilities, NamesAllAndNone) {
+  EXPECT_EQ(load(kHead).keep_caps, 0u);
+  EXPECT_EQ(load(kHead + "capabilities: []\n").keep_caps, 0u);
+  EXPECT_EQ(load(kHead + "capabilities: [CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER]\n").keep_caps,
+            (1ull << 0) | (1ull << 1) | (1ull << 3));
+  // As capabilities(7) and Docker write them: any case, the CAP_ prefix optional.
+  EXPECT_EQ(load(kHead + "capabilities: [chown, Cap_Kill, SYS_PTRACE]\n").keep_caps,
+            (1ull << 0) | (1ull << 5) | (1ull << 19));
+  EXPECT_EQ(load(kHead + "capabilities: CAP_SETUID\n").keep_caps, 1ull << 7);
+  EXPECT_EQ(load(kHead + "capabilities: all\n").keep_caps, (1ull << 41) - 1);  // CAP_CHOWN .. CAP_CHECKPOINT_RESTORE
+  EXPECT_EQ(load(kHead + "capabilities: [all]\n").keep_caps, (1ull << 41) - 1);
+}
+
+TEST(LoaderCapabilities, UnknownNamesAndWrongShapes) {
+  EXPECT_TRUE(OneError(kHead + "capabilities: [CAP_CHOWN, CAP_CHWON]\n", 2, 27,
+                       "unknown capability 'CAP_CHWON' (did you mean 'CAP_CHOWN'?)"));
+  EXPECT_TRUE(OneError(kHead + "capabilities:\n  - dac_overide\n", 3, 5,
+                       "unknown capability 'dac_overide' (did you mean 'CAP_DAC_OVERRIDE'?)"));
+  EXPECT_TRUE(OneError(kHead + "capabilities: [CAP_NOTHING_LIKE_IT]\n", 2, 16, "unknown capability 'CAP_NOTHING_LIKE_IT'"));
+  EXPECT_TRUE(OneError(kHead + "capabilities: {CAP_CHOWN: true}\n", 2, 15, "'capabilities' must be a list"));
+  EXPECT_TRUE(OneError(kHead + "capabilities:\n", 2, 1, "'capabilities' must be a list"));
+  EXPECT_TRUE(OneError(kHead + "capabilities: [[CAP_CHOWN]]\n", 2, 16, "a capability is a name"));
+  EXPECT_TRUE(OneError(kHead + "capabilites: [CAP_CHOWN]\n", 2, 1, "did you mean 'capabilities'?"));
+}
+
+TEST(LoaderCapabilities, UnionedOverIncludesAndHashed) {
+  TempDir dir;
+  dir.write("base.yaml", kHead + "capabilities: [CAP_CHOWN, CAP_FOWNER]\n");
+  std::string top = dir.write("top.yaml", kHead + "include: base.yaml\ncapabilities: [CAP_FOWNER, CAP_KILL]\n");
+  Policy p = policy::load_file(top, LoadOptions{dir.path()});
+  EXPECT_EQ(p.keep_caps, (1ull << 0) | (1ull << 3) | (1ull << 5));
+  // Part of the policy's hash; a policy without the key keeps its old canonical form.
+  std::string with = policy::canonical_text(p);
+  EXPECT_NE(with.find("\"capabilities\":\"CAP_CHOWN,CAP_FOWNER,CAP_KILL\""), std::string::npos) << with;
+  EXPECT_EQ(policy::canonical_text(load(kHead)).find("capabilities"), std::string::npos);
 }
 
 TEST(LoaderShipped, DefaultPolicyLoads) {

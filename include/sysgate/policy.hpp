@@ -87,6 +87,12 @@ struct NetworkSection {
   SourceLocation where;
 };
 
+// What a fork or clone beyond the `processes` limit does to the run.
+enum class ProcessLimitAction : std::uint8_t {
+  End,   // the run ends with PROCESS_LIMIT (the default)
+  Fail,  // the call fails with EAGAIN and the run goes on (as under isolate)
+};
+
 // Resource limits of a run; empty means unlimited. `processes` counts tasks
 // (threads included), as pids.max does.
 struct Limits {
@@ -98,7 +104,9 @@ struct Limits {
   std::optional<std::uint64_t> file_size;
   std::optional<std::uint64_t> open_files;
   std::optional<std::uint64_t> stack;
-  // Each unset field of *this takes `other`'s; each set one takes the smaller.
+  std::optional<ProcessLimitAction> on_process_limit;  // unset: End
+  // Each unset field of *this takes `other`'s; each set limit takes the
+  // smaller (a set on_process_limit is kept).
   void merge_smaller(const Limits& other);
 };
 
@@ -112,6 +120,10 @@ struct Policy {
   Limits limits;
   FilesystemSection filesystem;
   NetworkSection network;
+  // `capabilities`: the capabilities the program keeps, bit N for capability N
+  // (CAP_CHOWN is bit 0, see <linux/capability.h>); 0, the default, keeps none.
+  // Unioned over includes.
+  std::uint64_t keep_caps = 0;
   std::vector<std::string> sources;      // files read, the top one first
   std::string canonical;                 // merged, expanded form (for hashing)
 };
@@ -119,5 +131,6 @@ struct Policy {
 const char* to_string(Abi abi);
 const char* to_string(Action::Kind kind);
 const char* to_string(ArgTest::Op op);
+const char* to_string(ProcessLimitAction action);  // "end", "fail"
 
 }  // namespace sysgate

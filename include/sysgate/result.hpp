@@ -32,6 +32,7 @@ struct Credentials {
   uid_t uid = 0;
   gid_t gid = 0;
   std::vector<gid_t> groups;  // supplementary groups
+  std::uint64_t capabilities = 0;  // kept (bit N: capability N)
 };
 
 struct RunResult {
@@ -47,6 +48,7 @@ struct RunResult {
   std::uint64_t memory_peak_bytes = 0;
   std::uint64_t processes_peak = 0;
   std::uint64_t output_bytes = 0;
+  std::uint64_t processes_refused = 0;  // forks and clones refused at the processes limit
   std::vector<std::pair<pid_t, std::string>> leftover_processes;  // killed at the end: pid, command
   std::optional<Credentials> credentials;  // once the program was started
 

@@ -5,6 +5,8 @@
 
 #include "arch/abi.hpp"
 #include "arch/constants.hpp"
+#include "arch/syscall_args.hpp"
+#include "arch/syscall_table.hpp"
 #include "compile/bpf_filter.hpp"
 #include "fs/landlock.hpp"
 #include "fs/masked_paths.hpp"
@@ -24,15 +26,32 @@ std::string rule_ref(const Rule& r) {
   return s;
 }
 
-std::string test_text(const ArgTest& t) {
+// A value of a test as the call's argument is named ("O_CREAT", "TIOCSTI",
+// "AF_INET"), else as written.
+std::string value_text(std::string_view call, const ArgTest& t, std::int64_t v) {
+  using Op = ArgTest::Op;
+  bool bits = t.op == Op::All || t.op == Op::Any || t.op == Op::None;
+  bool order = t.op == Op::Lt || t.op == Op::Le || t.op == Op::Gt || t.op == Op::Ge;
+  if (!call.empty() && !order && t.position < 0) {
+    auto u = static_cast<std::uint64_t>(v);
+    if (const auto* spec = arch::find_syscall(call))
+      if (auto r = arch::resolve_arg(spec, t.arg, -1); r && arch::is_32bit(r->kind)) u &= 0xffffffffu;
+    if (auto named = arch::describe_arg(call, t.arg, u, nullptr, bits)) return *named;
+  }
+  return std::to_string(v);
+}
+
+// `call`: the call the test is read for (names its values), or empty.
+std::string test_text(const ArgTest& t, std::string_view call = {}) {
   std::string s = t.arg + " " + to_string(t.op) + " ";
   if (!t.texts.empty()) {
     for (std::size_t i = 0; i < t.texts.size(); ++i) s += (i ? ", " : "") + t.texts[i];
     return s + " (traced: read from memory)";
   }
-  if (t.values.size() == 1 && t.op != ArgTest::Op::In && t.op != ArgTest::Op::NotIn) return s + std::to_string(t.values[0]);
+  if (t.values.size() == 1 && t.op != ArgTest::Op::In && t.op != ArgTest::Op::NotIn)
+    return s + value_text(call, t, t.values[0]);
   s += "[";
-  for (std::size_t i = 0; i < t.values.size(); ++i) s += (i ? ", " : "") + std::to_string(t.values[i]);
+  for (std::size_t i = 0; i < t.values.size(); ++i) s += (i ? ", " : "") + value_text(call, t, t.values[i]);
   return s + "]";
 }
 
@@ -40,6 +59,24 @@ std::string rule_outcome(const Rule& r) {
   std::string s = action_text(r.action);
   if (r.log && r.action.kind != Action::Kind::Log) s += " +log";
   return s;
+}
+
+// Who decides a call no rule decides when a section does.
+std::string sections_text(const compile::Plan& plan, const compile::CallPlan& c) {
+  if (c.filesystem && c.network) return "filesystem and network sections";
+  if (c.network) return "network section";
+  if (compile::names_address(c.name))  // only a UNIX socket's path is the filesystem section's
+    return "filesystem section (UNIX socket paths), otherwise " + action_text(plan.policy.default_action) +
+           " (default)";
+  return "filesystem section";
+}
+
+// The end of a call no rule decides: a section, or the default.
+std::string fallback_text(const compile::Plan& plan, const compile::CallPlan& c) {
+  if (compile::decided_by_sections(c)) return "traced: " + sections_text(plan, c);
+  const Action& d = plan.policy.default_action;
+  return action_text(d) + (compile::default_verdict(plan, c) == compile::KernelVerdict::Trace ? " (traced)" : "") +
+         "  (default)";
 }
 
 void describe_call(std::ostringstream& out, const compile::Plan& plan, const compile::CallPlan& c) {
@@ -66,24 +103,21 @@ void describe_call(std::ostringstream& out, const compile::Plan& plan, const com
     return;
   }
   if (c.kernel == compile::KernelVerdict::Trace && c.rules.empty()) {
-    out << action_text(plan.policy.default_action) << "  (default)\n";
+    if (compile::decided_by_sections(c))
+      out << sections_text(plan, c) << "\n";
+    else
+      out << action_text(plan.policy.default_action) << "  (default)\n";
     return;
   }
   out << "\n";
-  bool reaches_default = true;
   for (const auto& cr : c.rules) {
     std::string cond;
-    for (const auto& t : cr.rule->args) cond += (cond.empty() ? "" : " and ") + test_text(t);
+    for (const auto& t : cr.rule->args) cond += (cond.empty() ? "" : " and ") + test_text(t, c.name);
     out << "          " << (cond.empty() ? "otherwise" : "if " + cond) << " -> " << rule_outcome(*cr.rule)
         << (cr.rule->action.kind == Action::Kind::Allow && !cr.rule->log ? "" : " (traced)") << "  ("
         << rule_ref(*cr.rule) << ")\n";
-    reaches_default = !cr.tests.empty() || cr.rule->note != Rule::kNoNote;
   }
-  if (reaches_default) {
-    const Action& d = plan.policy.default_action;
-    out << "          otherwise -> " << action_text(d) << (d.kind == Action::Kind::Allow ? "" : " (traced)")
-        << "  (default)\n";
-  }
+  if (compile::reaches_default(c)) out << "          otherwise -> " << fallback_text(plan, c) << "\n";
 }
 
 }  // namespace
@@ -135,12 +169,10 @@ std::string explain(const compile::Plan& plan, bool with_bpf) {
     if (ll.abi == 0) {
       out << "  Landlock backstop: unavailable on this kernel (run needs --allow-weaker=landlock)\n";
     } else {
-      out << "  Landlock backstop (ABI " << ll.abi << "), kernel-enforced superset:\n";
-      for (const auto& r : ll.rules) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(r.access));
-        out << "    " << r.path << " access " << buf << "\n";
-      }
+      out << "  Landlock backstop (ABI " << ll.abi
+          << "), kernel-enforced superset (rights LANDLOCK_ACCESS_FS_*):\n";
+      for (const auto& r : ll.rules)
+        out << "    " << r.path << " access " << arch::landlock_fs_rights(r.access) << "\n";
       for (const auto& n : ll.notes) out << "    not covered: " << n << "\n";
     }
     auto masks = fs::plan_masks(p.filesystem);
@@ -159,7 +191,7 @@ std::string explain(const compile::Plan& plan, bool with_bpf) {
     out << "\nsysgate built-in rules (before the policy's):\n";
     for (const auto& r : plan.builtin_rules) {
       out << "  " << r.name << ": " << r.syscalls[0].name;
-      for (const auto& t : r.args) out << " if " << test_text(t);
+      for (const auto& t : r.args) out << " if " << test_text(t, r.syscalls[0].name);
       out << " -> " << action_text(r.action) << "\n";
     }
   }

@@ -16,6 +16,7 @@
 #include "cli/options.hpp"
 #include "compile/bpf_filter.hpp"
 #include "compile/plan.hpp"
+#include "policy/capabilities.hpp"
 #include "policy/units.hpp"
 #include "session/policy_source.hpp"
 #include "session/session.hpp"
@@ -40,7 +41,8 @@ const char* const kUsage =
     "                   [--file-size SIZE] [--open-files N] [--stack SIZE] [--no-cgroups]\n"
     "                   [--stdin FILE|-] [--stdout FILE|-] [--stderr FILE|-] [--stderr-to-stdout] [--cwd DIR]\n"
     "                   [--clear-env] [--env NAME=VALUE]... [--user USER] [--group GROUP]\n"
-    "                   [--allow-weaker landlock|signals|masks]...\n"
+    "                   [--keep-caps CAP,...|all] [--on-process-limit end|fail]\n"
+    "                   [--allow-weaker landlock|signals|masks|capabilities]...\n"
     "                   [--] PROGRAM [ARGS...]\n"
     "       sysgate check POLICY...\n"
     "       sysgate explain [--bpf] [--engine seccomp|ptrace] [POLICY]\n"
@@ -143,7 +145,7 @@ po::options_description run_options() {
       "output", text())("file-size", text())("open-files", text())("stack", text())("no-cgroups", "")("stdin", text())(
       "stdout", text())("stderr", text())("stderr-to-stdout", "")("cwd", text())("clear-env", "")(
       "env", po::value<std::vector<std::string>>())("user", text())("group", text())(
-      "allow-weaker", po::value<std::vector<std::string>>());
+      "allow-weaker", po::value<std::vector<std::string>>())("keep-caps", text())("on-process-limit", text());
   return t;
 }
 
@@ -188,6 +190,18 @@ session::RunConfig run_config(const ParsedCommand& parsed) {
     if (kv.find('=') == std::string::npos || kv[0] == '=') throw UsageError("--env: expected NAME=VALUE, got '" + kv + "'");
   c.user = opt_value<std::string>(vm, "user");
   c.group = opt_value<std::string>(vm, "group");
+  if (auto caps = opt_value<std::string>(vm, "keep-caps")) {
+    try {
+      c.keep_caps = policy::parse_capabilities(*caps);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--keep-caps: ") + e.what());
+    }
+  }
+  if (auto a = opt_value<std::string>(vm, "on-process-limit")) {
+    if (*a == "end") c.limits.on_process_limit = ProcessLimitAction::End;
+    else if (*a == "fail") c.limits.on_process_limit = ProcessLimitAction::Fail;
+    else throw UsageError("--on-process-limit: expected end or fail, got '" + *a + "'");
+  }
   c.allow_weaker = opt_value<std::vector<std::string>>(vm, "allow-weaker").value_or(std::vector<std::string>{});
   const char* no_cg = std::getenv("SYSGATE_NO_CGROUPS");
   c.use_cgroups = vm.count("no-cgroups") == 0 && !(no_cg != nullptr && *no_cg != '\0' && std::string(no_cg) != "0");

@@ -150,20 +150,15 @@ class FilterBuilder {
       a_.ret(s.ret);
       return;
     }
-    bool reaches_default = true;
     for (const auto& cr : s.call->rules) {
       L fail = a_.label();
       for (const auto& t : cr.tests)
         if (t.scalar()) test(t, fail);
       a_.ret(ret_of(cr));
       a_.bind(fail);
-      reaches_default = !cr.tests.empty() || cr.rule->note != Rule::kNoNote;
     }
-    if (reaches_default) {
-      const Action& d = plan_.policy.default_action;
-      bool traced = s.call->filesystem || s.call->network || d.kind != Action::Kind::Allow;
-      a_.ret(traced ? kRetTrace : SECCOMP_RET_ALLOW);
-    }
+    if (reaches_default(*s.call))
+      a_.ret(default_verdict(plan_, *s.call) == KernelVerdict::Trace ? kRetTrace : SECCOMP_RET_ALLOW);
   }
 
   // Falls through when the test holds, jumps to `fail` when not.

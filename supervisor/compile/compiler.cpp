@@ -1,9 +1,6 @@
-#include <linux/seccomp.h>
-#include <sched.h>
-#include <fcntl.h>
-#include <sys/mman.h>
-
-#include <sys/socket.h>
+// Policy -> Plan: for every ABI and syscall number the candidate rules (the
+// built-in ones first) with their tests as the kernel compares them, and what
+// the kernel can decide alone. decide.cpp says what a plan means.
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -15,136 +12,27 @@
 
 #include "arch/abi.hpp"
 #include "arch/syscall_args.hpp"
+#include "compile/builtin_rules.hpp"
 #include "compile/plan.hpp"
 #include "fs/access_table.hpp"
 
 namespace sysgate::compile {
 namespace {
 
-// Whether some decision of this policy reads the tracee's memory (a path, a
-// socket address): then the guarantees of copy-on-check must hold.
-bool checks_memory(const Policy& policy) {
-  if (policy.filesystem.present || policy.network.present) return true;
-  for (const auto& r : policy.rules)
-    for (const auto& t : r.args)
-      if (!t.scalar()) return true;
-  return false;
-}
-
-// sysgate's own rules, decided before the policy's: no policy can open these holes.
-std::vector<Rule> builtin_rules(const Policy& policy, const ScratchLayout& scratch) {
-  std::vector<Rule> out;
-  out.reserve(64);  // rules are referred to by address while this is built
-  auto rule = [&](std::string name, std::string call, Action action) -> Rule& {
-    Rule r;
-    r.name = std::move(name);
-    r.syscalls.push_back({SyscallSelector::Kind::Name, std::move(call), 0, -1, {"<sysgate>", 0, 0}});
-    r.action = action;
-    r.log = true;
-    r.builtin = true;
-    r.where = {"<sysgate built-in>", 0, 0};
-    out.push_back(std::move(r));
-    return out.back();
-  };
-  auto test = [](std::string arg, ArgTest::Op op, std::int64_t v) {
-    ArgTest t;
-    t.arg = std::move(arg);
-    t.op = op;
-    t.values = {v};
-    return t;
-  };
-  const Action eperm{Action::Kind::Deny, EPERM};
-  // Restarting an interrupted call the policy already allowed (after a stop).
-  rule("sysgate:restart", "restart_syscall", {Action::Kind::Allow, 0}).log = false;
-  // A child created with CLONE_UNTRACED would run without the supervisor.
-  rule("sysgate:no-untraced-clone", "clone", eperm).args.push_back(test("flags", ArgTest::Op::Any, CLONE_UNTRACED));
-  // clone3 keeps its flags in memory, where a filter cannot see CLONE_UNTRACED:
-  // glibc falls back to clone, whose flags are a register.
-  {
-    Rule& r = rule("sysgate:clone3-falls-back", "clone3", {Action::Kind::Deny, ENOSYS});
-    r.log = false;  // not a denial of the program's: glibc makes the same thread or process with clone
-    r.quiet = true;
-  }
-  // A user-notification listener of the program's own would take precedence over
-  // our SECCOMP_RET_TRACE and answer calls in our place.
-  rule("sysgate:no-seccomp-listener", "seccomp", eperm)
-      .args.push_back(test("flags", ArgTest::Op::Any, SECCOMP_FILTER_FLAG_NEW_LISTENER));
-  // Writers of another process's memory: they could change a checked argument
-  // between the check and the kernel's read (docs/race-safety.md). A ptrace
-  // tracee cannot be traced again, but it could trace a process outside the sandbox.
-  rule("sysgate:no-ptrace", "ptrace", eperm);
-  rule("sysgate:no-process-vm-writev", "process_vm_writev", eperm);
-  for (const char* call : {"open", "openat"}) {
-    Rule& r = rule("sysgate:no-proc-mem-writes", call, {Action::Kind::Allow, 0});
-    ArgTest t = test("flags", ArgTest::Op::AccMode, O_WRONLY);
-    t.values.push_back(O_RDWR);
-    r.args.push_back(t);
-    r.note = Rule::kCheckOpenedFd;
-    r.log = false;
-  }
-  for (const char* call : {"creat", "openat2"}) {
-    Rule& r = rule("sysgate:no-proc-mem-writes", call, {Action::Kind::Allow, 0});
-    r.note = Rule::kCheckOpenedFd;
-    r.log = false;
-  }
-  // The scratch region (and nothing else lies that low): the program may not
-  // map over it, unmap, protect, advise or move it.
-  const auto below_end = [&](const char* arg) { return test(arg, ArgTest::Op::Lt, static_cast<std::int64_t>(scratch.end())); };
-  for (const char* call : {"mmap", "mmap2", "shmat"}) {
-    const char* arg = std::string_view(call) == "shmat" ? "shmaddr" : "addr";
-    Rule& r = rule("sysgate:scratch-region", call, eperm);
-    r.args.push_back(test(arg, ArgTest::Op::Ne, 0));
-    r.args.push_back(below_end(arg));
-  }
-  for (const char* call : {"munmap", "mprotect", "pkey_mprotect", "madvise", "remap_file_pages"})
-    rule("sysgate:scratch-region", call, eperm).args.push_back(below_end("addr"));
-  rule("sysgate:scratch-region", "mremap", eperm).args.push_back(below_end("old_address"));
-  {
-    Rule& r = rule("sysgate:scratch-region", "mremap", eperm);
-    r.args.push_back(test("flags", ArgTest::Op::Any, MREMAP_FIXED));
-    r.args.push_back(below_end("new_address"));
-  }
-  {
-    Rule& r = rule("sysgate:scratch-region", "ipc", eperm);
-    r.args.push_back(test("call", ArgTest::Op::Eq, 21 /* SHMAT */));
-    r.args.push_back(test("ptr", ArgTest::Op::Ne, 0));
-    r.args.push_back(below_end("ptr"));
-  }
-  // Calls that would reach files or sockets past the per-call checks, or fault
-  // the scratch region's pages back to the program (userfaultfd).
-  if (policy.filesystem.present) {
-    rule("sysgate:no-handles", "open_by_handle_at", eperm);
-    // openat2 keeps its flags in memory; glibc's open() does not need it.
-    rule("sysgate:openat2-falls-back", "openat2", {Action::Kind::Deny, ENOSYS});
-  }
-  if (checks_memory(policy)) {
-    for (const char* call : {"io_uring_setup", "io_uring_enter", "io_uring_register"})
-      rule("sysgate:no-io-uring", call, eperm);
-    rule("sysgate:no-userfaultfd", "userfaultfd", eperm);
-    rule("sysgate:no-userfaultfd", "ioctl", eperm).args.push_back(test("request", ArgTest::Op::Eq, 0xaa00 /* USERFAULTFD_IOC_NEW */));
-  }
-  // Without a pids cgroup the supervisor counts tasks itself and refuses the
-  // call that would create one too many (EAGAIN, as pids.max does).
-  if (policy.limits.processes) {
-    for (const char* call : {"clone", "fork", "vfork"}) {
-      Rule& r = rule("sysgate:count-tasks", call, {Action::Kind::Allow, 0});
-      r.note = Rule::kTaskCreation;
-      r.log = false;
-    }
-  }
-  // i386 socketcall keeps its arguments in memory: glibc then uses the direct calls.
-  if (policy.network.present) rule("sysgate:socketcall-falls-back", "socketcall", {Action::Kind::Deny, ENOSYS});
-  return out;
-}
-
 // Patterns are matched against resolved paths, so their literal prefixes are
-// resolved once, here.
-const std::string& canonical(const std::string& pattern) {
-  static std::map<std::string, std::string> cache;
-  auto it = cache.find(pattern);
-  if (it == cache.end()) it = cache.emplace(pattern, fs::canonical_pattern(pattern)).first;
-  return it->second;
-}
+// resolved once per compile (not per decision, and not cached across compiles:
+// the files may have changed).
+class PatternPaths {
+ public:
+  const std::string& operator()(const std::string& pattern) {
+    auto it = cache_.find(pattern);
+    if (it == cache_.end()) it = cache_.emplace(pattern, fs::canonical_pattern(pattern)).first;
+    return it->second;
+  }
+
+ private:
+  std::map<std::string, std::string> cache_;
+};
 
 bool selects(const SyscallSelector& sel, long nr, const std::string& name, const arch::SyscallSpec* spec) {
   switch (sel.kind) {
@@ -205,21 +93,16 @@ KernelVerdict kernel_of(const CompiledRule& cr) {
   return r.action.kind == Action::Kind::Allow && !r.log ? KernelVerdict::Allow : KernelVerdict::Trace;
 }
 
-// Calls that name a socket address (a UNIX one is a file too).
-bool names_address(const std::string& name) {
-  return name == "connect" || name == "bind" || name == "sendto" || name == "sendmsg" || name == "sendmmsg";
-}
-
 bool is_network_call(const std::string& name) { return name == "socket" || names_address(name); }
 
-CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr) {
+CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr, PatternPaths& canonical) {
   CallPlan call;
   call.nr = nr;
   call.name = arch::syscall_name(info.abi, nr);
   call.spec = call.name.empty() ? nullptr : arch::find_syscall(call.name);
   auto consider = [&](const Rule& rule) {
     // Rules after an unconditional one are unreachable (observing rules let decisions go on).
-    if (!call.rules.empty() && call.rules.back().tests.empty() && !call.rules.back().rule->note != Rule::kNoNote) return;
+    if (!reaches_default(call)) return;
     bool hit = false;
     for (const auto& sel : rule.syscalls) hit = hit || selects(sel, nr, call.name, call.spec);
     if (!hit) return;
@@ -248,7 +131,6 @@ CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr) {
   for (const auto& r : plan.policy.rules) consider(r);
 
   // Can the kernel decide alone? Only when every path through the rules ends the same.
-  bool reaches_default = call.rules.empty() || !call.rules.back().tests.empty() || call.rules.back().rule->note != Rule::kNoNote;
   std::optional<KernelVerdict> uniform;
   bool mixed = false;
   auto see = [&](KernelVerdict k) {
@@ -274,18 +156,14 @@ CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr) {
       break;
     }
   }
-  if (reaches_default && filter_reaches_default) {
-    const Action& d = plan.policy.default_action;
-    see(call.filesystem || call.network ? KernelVerdict::Trace
-                                        : (d.kind == Action::Kind::Allow ? KernelVerdict::Allow : KernelVerdict::Trace));
-  }
+  if (reaches_default(call) && filter_reaches_default) see(default_verdict(plan, call));
   call.kernel = mixed ? KernelVerdict::ByArgs : *uniform;
   return call;
 }
 
-void compile_sections(Plan& plan) {
+void compile_sections(Plan& plan, PatternPaths& canonical) {
   const auto& f = plan.policy.filesystem;
-  auto globs = [](const std::vector<std::string>& v) {
+  auto globs = [&](const std::vector<std::string>& v) {
     std::vector<fs::PathPattern> out;
     for (const auto& s : v) out.emplace_back(fs::PathPattern::Kind::Glob, canonical(s));
     return out;
@@ -310,40 +188,9 @@ void compile_sections(Plan& plan) {
 
 }  // namespace
 
-bool CompiledTest::holds(std::uint64_t arg) const {
-  if (fixed != Fixed::No) return fixed == Fixed::Always;
-  std::uint64_t a = is32 ? (arg & 0xffffffffu) : arg;
-  auto less = [&](std::uint64_t x, std::uint64_t y) {
-    if (!is_signed) return x < y;
-    if (is32) return static_cast<std::int32_t>(x) < static_cast<std::int32_t>(y);
-    return static_cast<std::int64_t>(x) < static_cast<std::int64_t>(y);
-  };
-  std::uint64_t mask = 0;
-  for (auto v : values) mask |= v;
-  switch (op) {
-    case ArgTest::Op::Eq: return a == values[0];
-    case ArgTest::Op::Ne: return a != values[0];
-    case ArgTest::Op::Lt: return less(a, values[0]);
-    case ArgTest::Op::Le: return !less(values[0], a);
-    case ArgTest::Op::Gt: return less(values[0], a);
-    case ArgTest::Op::Ge: return !less(a, values[0]);
-    case ArgTest::Op::In:
-      for (auto v : values)
-        if (a == v) return true;
-      return false;
-    case ArgTest::Op::NotIn:
-      for (auto v : values)
-        if (a == v) return false;
-      return true;
-    case ArgTest::Op::All: return (a & mask) == mask;
-    case ArgTest::Op::Any: return (a & mask) != 0;
-    case ArgTest::Op::None: return (a & mask) == 0;
-    case ArgTest::Op::AccMode:
-      for (auto v : values)
-        if ((a & 3u) == v) return true;
-      return false;
-    default: return false;  // memory tests are decided with the tracee's memory
-  }
+bool names_address(std::string_view syscall) {
+  return syscall == "connect" || syscall == "bind" || syscall == "sendto" || syscall == "sendmsg" ||
+         syscall == "sendmmsg";
 }
 
 ScratchLayout scratch_layout() {
@@ -375,7 +222,8 @@ Plan compile(Policy policy, Engine engine) {
   plan.engine = engine;
   plan.scratch = scratch_layout();
   plan.builtin_rules = builtin_rules(plan.policy, plan.scratch);
-  compile_sections(plan);
+  PatternPaths canonical;
+  compile_sections(plan, canonical);
   for (Abi abi : arch::all_abis()) {
     const auto& info = arch::abi_info(abi);
     AbiPlan ap;
@@ -383,254 +231,17 @@ Plan compile(Policy policy, Engine engine) {
     for (Abi a : plan.policy.abis) ap.allowed = ap.allowed || a == abi;
     ap.first_nr = info.nr_base;
     ap.highest_nr = info.highest_nr;
-    for (long nr = ap.first_nr; nr <= ap.highest_nr; ++nr) ap.calls.push_back(plan_call(plan, info, nr));
+    for (long nr = ap.first_nr; nr <= ap.highest_nr; ++nr) ap.calls.push_back(plan_call(plan, info, nr, canonical));
     for (const auto* rules : {&plan.builtin_rules, &plan.policy.rules})
       for (const auto& r : *rules)
         for (const auto& sel : r.syscalls)
           if (sel.kind == SyscallSelector::Kind::Number && sel.number > ap.highest_nr &&
               !ap.extra.contains(sel.number))
-            ap.extra.emplace(sel.number, plan_call(plan, info, sel.number));
+            ap.extra.emplace(sel.number, plan_call(plan, info, sel.number, canonical));
     plan.abis.push_back(std::move(ap));
   }
   return plan;
 }
 
-namespace {
-
-Decision deny(int error, Decision::Source source) { return {{Action::Kind::Deny, error}, true, source, nullptr}; }
-constexpr auto kFs = Decision::Source::Filesystem;
-constexpr auto kNet = Decision::Source::Network;
-
-bool any_match(const std::vector<fs::PathPattern>& pats, const fs::ResolvedPath& path) {
-  for (const auto& p : pats)
-    if (p.matches(path.path) || (!path.self_alias.empty() && p.matches(path.self_alias))) return true;
-  return false;
-}
-
-bool any_below(const std::vector<fs::PathPattern>& pats, const fs::ResolvedPath& path) {
-  for (const auto& p : pats)
-    if (p.has_below(path.path) || (!path.self_alias.empty() && p.has_below(path.self_alias))) return true;
-  return false;
-}
-
-// A test on memory: nullopt when the memory cannot be read (the call then
-// fails as the kernel would fail it).
-std::optional<bool> memory_test_holds(const CompiledTest& t, CallMemory* memory, int& error) {
-  if (memory == nullptr) {
-    error = EFAULT;
-    return std::nullopt;
-  }
-  if (!t.paths.empty()) {
-    const fs::ResolvedPath* p = memory->path(t.index, error);
-    if (p == nullptr) return std::nullopt;
-    if (!p->is_file) return false;
-    return any_match(t.paths, *p);
-  }
-  const auto* addrs = memory->addresses(error);
-  if (addrs == nullptr) return std::nullopt;
-  if (addrs->empty()) return t.op == ArgTest::Op::AddrNotIn;
-  for (const auto& a : *addrs) {
-    bool any = false;
-    for (const auto& pat : t.addrs) any = any || pat.matches(a);
-    if (t.op == ArgTest::Op::AddrIn && !any) return false;
-    if (t.op == ArgTest::Op::AddrNotIn && any) return false;
-  }
-  return true;
-}
-
-// The filesystem section's answer for one resolved path.
-bool filesystem_allows(const CompiledFilesystem& f, const fs::ResolvedPath& p, fs::Access access) {
-  if (!p.is_file) return access == fs::Access::Stat;  // pipes, sockets, memfds, deleted files
-  if (any_match(f.deny, p)) return false;
-  if (!f.deny_inodes.empty() && p.exists) {
-    // lstat: the path is already resolved as the call resolves it, so a last
-    // component that is still a symlink is one the call does not follow.
-    struct stat st{};
-    if (lstat(p.path.c_str(), &st) == 0)
-      for (const auto& [dev, ino] : f.deny_inodes)
-        if (st.st_dev == dev && st.st_ino == ino) return false;
-  }
-  switch (access) {
-    case fs::Access::Exec: return any_match(f.exec, p);
-    case fs::Access::Write: return any_match(f.write, p);
-    case fs::Access::Read: return any_match(f.read, p) || any_match(f.write, p) || any_match(f.exec, p);
-    case fs::Access::Stat:
-      return any_match(f.read, p) || any_match(f.write, p) || any_match(f.exec, p) || any_below(f.read, p) ||
-             any_below(f.write, p) || any_below(f.exec, p);
-  }
-  return false;
-}
-
-std::optional<Decision> filesystem_decision(const Plan& plan, const CallPlan& call, const std::uint64_t args[6],
-                                            CallMemory* memory) {
-  const fs::PathCall* pc = fs::find_path_call(call.name);
-  if (pc == nullptr) return std::nullopt;
-  const auto& f = plan.filesystem;
-  for (int i = 0; i < pc->count; ++i) {
-    const fs::PathArg& a = pc->args[i];
-    int error = EFAULT;
-    const fs::ResolvedPath* p = memory != nullptr ? memory->path(a.path, error) : nullptr;
-    if (p == nullptr) {
-      // The kernel would fail this lookup itself: fail it the same way, not a
-      // denial. EFAULT (unreadable, or in memory another process can rewrite) is reported.
-      Decision d = deny(error, kFs);
-      d.log = error == EFAULT;
-      return d;
-    }
-    fs::Access access = fs::access_of(a, args);
-    // An already open descriptor (fstat, fchown via AT_EMPTY_PATH): no path is
-    // looked up. Executing one (fexecve) is still checked.
-    if (p->via_fd && access != fs::Access::Exec) continue;
-    if (!filesystem_allows(f, *p, access)) return deny(f.error, kFs);
-  }
-  return Decision{{Action::Kind::Allow, 0}, false, kFs, nullptr};
-}
-
-// UNIX socket paths are files: resolved like any path (relative to the cwd,
-// `..`, symlinks) before they are matched. `follow`: connect follows a final
-// symlink, bind creates the name.
-std::optional<net::SocketAddress> resolved_unix(const net::SocketAddress& a, CallMemory* memory, bool follow,
-                                                int& error, const fs::ResolvedPath** out = nullptr) {
-  if (a.family != AF_UNIX || a.abstract || a.unnamed) return a;
-  const fs::ResolvedPath* p = memory->resolve(a.unix_path, follow, error);
-  if (p == nullptr) return std::nullopt;
-  if (out != nullptr) *out = p;
-  net::SocketAddress r = a;
-  r.unix_path = p->path;
-  return r;
-}
-
-std::optional<Decision> network_decision(const Plan& plan, const CallPlan& call, const std::uint64_t args[6],
-                                         CallMemory* memory) {
-  const auto& n = plan.network;
-  if (call.name == "socket") {
-    auto family = static_cast<int>(args[0]);
-    auto type = static_cast<int>(args[1]);
-    for (const auto& p : n.allow)
-      if (p.allows_socket(family, type)) return Decision{{Action::Kind::Allow, 0}, false, kNet, nullptr};
-    return deny(EAFNOSUPPORT, kNet);
-  }
-  int error = EFAULT;
-  const auto* addrs = memory != nullptr ? memory->addresses(error) : nullptr;
-  if (addrs == nullptr) {
-    Decision d = deny(error, kNet);
-    d.log = error != ESRCH;  // ESRCH: the task is exiting, its call never runs
-    return d;
-  }
-  for (const auto& raw : *addrs) {
-    if (raw.family == AF_UNSPEC && call.name == "connect") continue;  // dissolves an association
-    net::SocketAddress a = raw;
-    if (a.family == AF_UNSPEC) a.family = AF_INET;  // what IPv4 sendto and bind make of it
-    int e = EFAULT;
-    auto r = resolved_unix(a, memory, call.name != "bind", e);
-    if (!r) {
-      Decision d = deny(e, kNet);
-      d.log = e == EFAULT;
-      return d;
-    }
-    bool ok = false;
-    for (const auto& p : n.allow) ok = ok || p.matches(*r);
-    if (!ok) return deny(n.error, kNet);
-  }
-  return Decision{{Action::Kind::Allow, 0}, false, kNet, nullptr};
-}
-
-// A UNIX socket path is a file to the filesystem section: bind() creates it
-// (a write), connect() and sending to it need write permission on it, as the
-// kernel's own check does.
-std::optional<Decision> unix_socket_decision(const Plan& plan, const CallPlan& call, CallMemory* memory) {
-  int error = EFAULT;
-  const auto* addrs = memory != nullptr ? memory->addresses(error) : nullptr;
-  if (addrs == nullptr) {
-    Decision d = deny(error, kFs);
-    d.log = error != ESRCH;
-    return d;
-  }
-  const bool creates = call.name == "bind";
-  for (const auto& a : *addrs) {
-    if (a.family != AF_UNIX || a.abstract || a.unnamed) continue;
-    int e = EFAULT;
-    const fs::ResolvedPath* p = nullptr;
-    if (!resolved_unix(a, memory, !creates, e, &p)) {
-      Decision d = deny(e, kFs);
-      d.log = e == EFAULT;
-      return d;
-    }
-    if (p != nullptr && !filesystem_allows(plan.filesystem, *p, fs::Access::Write)) return deny(plan.filesystem.error, kFs);
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
-Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6], CallMemory* memory) {
-  const AbiPlan* ap = plan.abi(abi);
-  if (ap == nullptr || !ap->allowed) return {{Action::Kind::Kill, 0}, true, Decision::Source::ForeignAbi, nullptr};
-  const CallPlan* call = ap->find(nr);
-  if (call == nullptr) return {{Action::Kind::Deny, ENOSYS}, false, Decision::Source::UnknownNumber, nullptr};
-  std::uint8_t notes = 0;
-  for (const auto& cr : call->rules) {
-    bool match = true;
-    for (const auto& t : cr.tests) {
-      if (!match) break;
-      if (t.scalar()) {
-        match = t.holds(args[t.index]);
-        continue;
-      }
-      int error = EFAULT;
-      auto holds = memory_test_holds(t, memory, error);
-      if (!holds) {
-        // The kernel would fail the call itself: fail it the same way; only an
-        // unreadable (or shared) argument is reported.
-        Decision d = deny(error, Decision::Source::Rule);
-        d.log = error == EFAULT;
-        d.rule = cr.rule;
-        return d;
-      }
-      match = *holds;
-    }
-    if (match && cr.rule->note != Rule::kNoNote) {
-      notes |= cr.rule->note;
-      continue;
-    }
-    if (match) {
-      const Rule& r = *cr.rule;
-      bool log = r.log || (r.action.kind == Action::Kind::Deny && !r.quiet) || r.action.kind == Action::Kind::Kill;
-      Decision d{r.action, log, Decision::Source::Rule, &r};
-      d.notes = notes;
-      return d;
-    }
-  }
-  auto noted = [notes](Decision d) {
-    d.notes = notes;
-    return d;
-  };
-  if (call->filesystem && names_address(call->name))
-    if (auto d = unix_socket_decision(plan, *call, memory)) return noted(*d);
-  if (call->filesystem)
-    if (auto d = filesystem_decision(plan, *call, args, memory)) return noted(*d);
-  if (call->network)
-    if (auto d = network_decision(plan, *call, args, memory)) return noted(*d);
-  const Action& d = plan.policy.default_action;
-  bool log = d.kind != Action::Kind::Allow;
-  Decision out{d, log, Decision::Source::Default, nullptr};
-  out.notes = notes;
-  return out;
-}
 
 }  // namespace sysgate::compile
-
-namespace sysgate {
-std::string Decision::reason() const {
-  switch (source) {
-    case Source::Rule: return rule != nullptr ? rule->label() : "rule";
-    case Source::Default: return "default";
-    case Source::UnknownNumber: return "unknown syscall number";
-    case Source::ForeignAbi: return "ABI not allowed by the policy";
-    case Source::Filesystem: return "filesystem section";
-    case Source::Network: return "network section";
-    case Source::CopyOnCheck: return "copy-on-check";
-  }
-  return "?";
-}
-}  // namespace sysgate

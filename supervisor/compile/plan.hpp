@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "arch/syscall_table.hpp"
@@ -135,7 +136,21 @@ constexpr std::uint16_t kTraceTag = 0x5347;
 Plan compile(Policy policy, Engine engine);
 
 // The decision for one call, as the filter plus the supervisor make it.
-// `memory` may be null when the call needs nothing from memory.
+// `memory` may be null when the call needs nothing from memory (decide.cpp).
 Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6], CallMemory* memory = nullptr);
+
+// The decision semantics every reader of a plan shares (the compiler, the BPF
+// filter, `explain`), written once in decide.cpp:
+// Whether a call that no candidate rule decides goes on to the sections and the
+// default: unless its last candidate rule is unconditional (no tests, no note;
+// rules after such a rule are never candidates).
+bool reaches_default(const CallPlan& call);
+// Whether the filesystem or the network section decides such a call.
+bool decided_by_sections(const CallPlan& call);
+// What the kernel does with such a call: traced when a section decides it or
+// the default is anything but allow.
+KernelVerdict default_verdict(const Plan& plan, const CallPlan& call);
+// Calls that name a socket address (a UNIX one is a file too).
+bool names_address(std::string_view syscall);
 
 }  // namespace sysgate::compile

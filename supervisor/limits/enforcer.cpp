@@ -36,6 +36,7 @@ LimitEnforcer::LimitEnforcer(const Limits& limits, bool use_cgroups) : limits_(l
 }
 
 void LimitEnforcer::apply_to_child(pid_t pid) {
+  root_ = pid;
   if (limits_.memory && cgroups_.memory() && !cgroups_.set_memory_limit(*limits_.memory))
     throw std::runtime_error("cannot apply the memory limit: writing the cgroup's limit failed");
   if (limits_.processes && cgroups_.pids() && !cgroups_.set_pids_limit(*limits_.processes))
@@ -56,6 +57,13 @@ void LimitEnforcer::apply_to_child(pid_t pid) {
 void LimitEnforcer::program_started() {
   if (started_) return;
   started_ = true;
+  // The child is stopped at its exec event: what it used until now was
+  // sysgate's set-up (cgroup placement, rlimits, seccomp and Landlock, the
+  // exec itself), and is subtracted from the program's CPU time.
+  if (auto ns = cgroups_.cpu_ns())
+    cpu_before_exec_ns_ = *ns;
+  else
+    cpu_before_exec_ns_ = reaped_cpu_ns() + (root_ > 0 ? process_cpu_ns(root_).value_or(0) : 0);
   start_ = std::chrono::steady_clock::now();
 }
 
@@ -69,17 +77,26 @@ bool LimitEnforcer::needs_ticks() const {
   return limits_.cpu_time_s || limits_.wall_time_s || limits_.memory || limits_.processes || limits_.output;
 }
 
-double LimitEnforcer::cpu_seconds(const std::vector<pid_t>& tgids) const {
-  if (auto ns = cgroups_.cpu_ns()) return static_cast<double>(*ns) / 1e9;
-  auto live = sample_tree(tgids);
-  return static_cast<double>(reaped_cpu_ns() + live.cpu_ns) / 1e9;
+std::uint64_t LimitEnforcer::program_cpu_ns(const std::vector<pid_t>* live) const {
+  std::uint64_t total = 0;
+  if (auto ns = cgroups_.cpu_ns())
+    total = *ns;
+  else
+    total = reaped_cpu_ns() + (live != nullptr ? sample_tree(*live).cpu_ns : 0);
+  return total > cpu_before_exec_ns_ ? total - cpu_before_exec_ns_ : 0;
 }
+
+double LimitEnforcer::cpu_seconds(const std::vector<pid_t>& tgids) const {
+  return static_cast<double>(program_cpu_ns(&tgids)) / 1e9;
+}
+
+std::uint64_t LimitEnforcer::processes_refused() const { return tasks_refused_ + cgroups_.pids_denied(); }
 
 std::optional<Verdict> LimitEnforcer::check(const std::vector<pid_t>& tgids, std::uint64_t tasks_now) {
   tasks_peak_ = std::max(tasks_peak_, tasks_now);
   if (limits_.processes) {
     if (cgroups_.pids()) {
-      if (cgroups_.pids_denied() > 0) return Verdict::ProcessLimit;
+      if (cgroups_.pids_denied() > 0 && ends_run_on_process_limit()) return Verdict::ProcessLimit;
     } else if (tasks_now > *limits_.processes) {
       return Verdict::ProcessLimit;
     }
@@ -104,20 +121,20 @@ std::optional<Verdict> LimitEnforcer::check(const std::vector<pid_t>& tgids, std
 void LimitEnforcer::finish(RunResult& r, std::optional<Verdict> hit) {
   auto now = ended_ ? end_ : std::chrono::steady_clock::now();
   r.wall_time_s = std::chrono::duration<double>(now - start_).count();
-  if (auto ns = cgroups_.cpu_ns())
-    r.cpu_time_s = static_cast<double>(*ns) / 1e9;
-  else
-    r.cpu_time_s = static_cast<double>(reaped_cpu_ns()) / 1e9;
+  // Every process is reaped: the kernel's sums are the whole tree's.
+  r.cpu_time_s = static_cast<double>(program_cpu_ns(nullptr)) / 1e9;
   std::uint64_t mem = std::max(rss_peak_, reaped_max_rss_bytes());
   if (auto peak = cgroups_.memory_peak()) mem = *peak;
   r.memory_peak_bytes = mem;
   std::uint64_t tasks = tasks_peak_;
   if (auto p = cgroups_.pids_peak()) tasks = std::max(tasks, *p);
   r.processes_peak = tasks;
+  r.processes_refused = processes_refused();
 
   // Limits the kernel enforced without the supervisor seeing them hit.
   if (!hit && limits_.memory && cgroups_.memory() && cgroups_.oom_kills() > 0) hit = Verdict::MemoryLimit;
-  if (!hit && limits_.processes && cgroups_.pids() && cgroups_.pids_denied() > 0) hit = Verdict::ProcessLimit;
+  if (!hit && limits_.processes && cgroups_.pids() && cgroups_.pids_denied() > 0 && ends_run_on_process_limit())
+    hit = Verdict::ProcessLimit;
   if (!hit && limits_.cpu_time_s && r.cpu_time_s >= *limits_.cpu_time_s) hit = Verdict::CpuTimeLimit;
   if (!hit && limits_.wall_time_s && r.wall_time_s >= *limits_.wall_time_s) hit = Verdict::WallTimeLimit;
   if (hit && r.verdict != Verdict::Violation && r.verdict != Verdict::InternalError &&

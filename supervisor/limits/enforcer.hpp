@@ -32,7 +32,8 @@ class LimitEnforcer {
   // In the parent while the child waits before exec: cgroups and rlimits.
   // Throws std::runtime_error naming the limit when one cannot be applied.
   void apply_to_child(pid_t pid);
-  // The initial execve happened: wall time starts.
+  // The initial execve happened: wall time starts, and CPU time counts from
+  // here (what the child used before, in sysgate's set-up, is not the program's).
   void program_started();
   // The initial process exited: wall time stops.
   void program_ended();
@@ -47,16 +48,30 @@ class LimitEnforcer {
   void kill_all() const { cgroups_.kill_all(); }
   // Tasks alive now (threads included), for the peak.
   void note_tasks(std::uint64_t n) { tasks_peak_ = std::max(tasks_peak_, n); }
-  // Without a pids cgroup the supervisor refuses the task that would exceed the limit.
+  // Without a pids cgroup the supervisor refuses the task that would exceed the
+  // limit (the call fails with EAGAIN); each refusal is counted.
   bool counts_tasks() const { return limits_.processes && !cgroups_.pids(); }
-  bool refuses_task(std::uint64_t alive_and_pending) const {
-    return counts_tasks() && alive_and_pending >= *limits_.processes;
+  bool refuses_task(std::uint64_t alive_and_pending) {
+    bool refuse = counts_tasks() && alive_and_pending >= *limits_.processes;
+    if (refuse) ++tasks_refused_;
+    return refuse;
   }
+  // Whether a refused task ends the run with PROCESS_LIMIT (`on_process_limit:
+  // end`, the default) or only fails its fork/clone with EAGAIN (`fail`).
+  bool ends_run_on_process_limit() const {
+    return limits_.on_process_limit.value_or(ProcessLimitAction::End) == ProcessLimitAction::End;
+  }
+  // Forks and clones refused at the processes limit so far: by the pids
+  // cgroup (pids.events max) or by the supervisor.
+  std::uint64_t processes_refused() const;
   const std::vector<AppliedLimit>& applied() const { return applied_; }
   std::string cgroups_used() const { return cgroups_.describe(); }
 
  private:
   double cpu_seconds(const std::vector<pid_t>& tgids) const;
+  // CPU time of the tree since the initial exec: from the cgroup, else what
+  // the kernel summed for reaped children plus the `live` thread groups' own.
+  std::uint64_t program_cpu_ns(const std::vector<pid_t>* live) const;
 
   Limits limits_;
   RunCgroups cgroups_;
@@ -67,6 +82,9 @@ class LimitEnforcer {
   std::uint64_t rss_peak_ = 0;
   std::uint64_t tasks_peak_ = 0;
   std::uint64_t cpu_ns_last_live_ = 0;
+  pid_t root_ = 0;                        // the child, from apply_to_child
+  std::uint64_t cpu_before_exec_ns_ = 0;  // program_cpu_ns's measure at program_started
+  std::uint64_t tasks_refused_ = 0;
 };
 
 }  // namespace sysgate::limits

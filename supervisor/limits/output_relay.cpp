@@ -12,14 +12,16 @@
 namespace sysgate::limits {
 namespace {
 
-void write_all(int fd, const char* p, std::size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
+// The bytes the target took.
+std::size_t write_all(int fd, const char* p, std::size_t n) {
+  std::size_t done = 0;
+  while (done < n) {
+    ssize_t w = write(fd, p + done, n - done);
     if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return;  // the target is gone: drop, as a closed terminal would
-    p += w;
-    n -= static_cast<std::size_t>(w);
+    if (w <= 0) break;  // the target is gone: drop, as a closed terminal would
+    done += static_cast<std::size_t>(w);
   }
+  return done;
 }
 
 }  // namespace
@@ -70,14 +72,17 @@ void OutputRelay::loop() {
         --open_count;
         continue;
       }
-      std::uint64_t before = bytes_.fetch_add(static_cast<std::uint64_t>(n));
+      // The limit is on what the program wrote; the figure reported is what
+      // reached the targets, which never exceeds the limit.
+      std::uint64_t before = received_;
+      received_ += static_cast<std::uint64_t>(n);
       std::size_t allowed = static_cast<std::size_t>(n);
       if (limit_) {
         std::uint64_t room = before >= *limit_ ? 0 : *limit_ - before;
         if (room < allowed) allowed = static_cast<std::size_t>(room);
-        if (before + static_cast<std::uint64_t>(n) > *limit_ && !exceeded_.exchange(true) && wake_ != nullptr) wake_();
+        if (received_ > *limit_ && !exceeded_.exchange(true) && wake_ != nullptr) wake_();
       }
-      write_all(targets_[i], buf, allowed);
+      if (allowed > 0) relayed_.fetch_add(write_all(targets_[i], buf, allowed));
     }
   }
 }

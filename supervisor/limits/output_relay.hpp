@@ -27,7 +27,11 @@ class OutputRelay {
   // After every writer is gone: copies what is left and stops.
   void finish();
 
-  std::uint64_t bytes() const { return bytes_.load(); }
+  // The bytes of the program's stdout and stderr copied to their targets: at
+  // most the limit (what the program wrote past it is discarded, not counted),
+  // and without what a closed target refused. The report's output_bytes.
+  std::uint64_t bytes() const { return relayed_.load(); }
+  // The limit was exceeded: the program wrote more than it.
   bool exceeded() const { return exceeded_.load(); }
 
  private:
@@ -35,7 +39,8 @@ class OutputRelay {
   int out_[2] = {-1, -1}, err_[2] = {-1, -1};
   int targets_[2];
   std::optional<std::uint64_t> limit_;
-  std::atomic<std::uint64_t> bytes_{0};
+  std::uint64_t received_ = 0;  // read from the pipes (relay thread only)
+  std::atomic<std::uint64_t> relayed_{0};
   std::atomic<bool> exceeded_{false};
   void (*wake_)() = nullptr;
   std::thread thread_;

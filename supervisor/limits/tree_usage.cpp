@@ -3,8 +3,8 @@
 #include "trace/proc_stat.hpp"
 
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
-
 
 namespace sysgate::limits {
 namespace {
@@ -26,6 +26,17 @@ TreeSample sample_tree(const std::vector<pid_t>& tgids) {
     s.rss_bytes += st->rss_pages * static_cast<std::uint64_t>(page);
   }
   return s;
+}
+
+std::optional<std::uint64_t> process_cpu_ns(pid_t pid) {
+  clockid_t clock;
+  timespec ts{};
+  if (clock_getcpuclockid(pid, &clock) == 0 && clock_gettime(clock, &ts) == 0)
+    return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<std::uint64_t>(ts.tv_nsec);
+  static const long ticks = sysconf(_SC_CLK_TCK);
+  auto st = trace::read_proc_stat(pid);
+  if (!st) return std::nullopt;
+  return (st->utime + st->stime) * (1000000000ull / static_cast<std::uint64_t>(ticks));
 }
 
 std::uint64_t reaped_cpu_ns() {

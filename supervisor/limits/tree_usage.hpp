@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace sysgate::limits {
@@ -16,6 +17,11 @@ struct TreeSample {
 
 // `tgids`: the live thread groups of the tree.
 TreeSample sample_tree(const std::vector<pid_t>& tgids);
+
+// CPU time one process (all its threads) has used so far, in nanoseconds: its
+// CPU-time clock (clock_getcpuclockid), else /proc/PID/stat in clock ticks.
+// nullopt when the process is gone.
+std::optional<std::uint64_t> process_cpu_ns(pid_t pid);
 
 // CPU time and largest RSS of every child this supervisor has reaped (and of
 // their reaped descendants): getrusage(RUSAGE_CHILDREN).

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "policy/capabilities.hpp"
+
 namespace sysgate::policy {
 namespace {
 
@@ -57,7 +59,12 @@ std::string canonical_text(const Policy& p) {
   j["limits"] = {{"cpu_time", opt(l.cpu_time_s)}, {"wall_time", opt(l.wall_time_s)}, {"memory", opt(l.memory)},
                  {"processes", opt(l.processes)}, {"output", opt(l.output)},   {"file_size", opt(l.file_size)},
                  {"open_files", opt(l.open_files)}, {"stack", opt(l.stack)}};
-  return j.dump();
+  // Keys added after format version 1 was first hashed appear only when set,
+  // so that a policy without them keeps its hash.
+  if (l.on_process_limit) j["limits"]["on_process_limit"] = to_string(*l.on_process_limit);
+  if (p.keep_caps != 0) j["capabilities"] = capabilities_text(p.keep_caps);
+  // Invalid UTF-8 (a path from a Latin-1 directory) must not stop the hash: U+FFFD.
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace sysgate::policy

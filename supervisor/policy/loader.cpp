@@ -19,10 +19,12 @@
 #include "arch/constants.hpp"
 #include "arch/syscall_args.hpp"
 #include "arch/syscall_table.hpp"
+#include "policy/capabilities.hpp"
 #include "policy/shipped.hpp"
 #include "policy/suggest.hpp"
 #include "policy/units.hpp"
 #include "policy/vars.hpp"
+#include "policy/yaml_scan.hpp"
 #include "net/socket_address.hpp"
 
 namespace sysgate::policy {
@@ -33,10 +35,11 @@ namespace fs = std::filesystem;
 // Keys that later stages will give a meaning to; until then they are refused,
 // never ignored.
 const std::vector<std::string_view> kLimitKeys = {"cpu_time", "wall_time", "memory", "processes",
-                                                  "output", "file_size", "open_files", "stack"};
+                                                  "output", "file_size", "open_files", "stack",
+                                                  "on_process_limit"};
 const std::vector<std::string_view> kTopKeys = {"version", "name", "include", "vars", "abi",
                                                 "default", "rules", "filesystem", "network",
-                                                "limits"};
+                                                "limits", "capabilities"};
 const std::vector<std::string_view> kRuleKeys = {"name", "syscalls", "args", "action", "log"};
 const std::vector<std::string_view> kOps = {"eq", "ne", "lt", "le", "gt", "ge", "in", "not_in",
                                             "all", "any", "none", "accmode", "prefix", "glob"};
@@ -56,7 +59,21 @@ struct FilePolicy {
   Limits limits;
   FilesystemSection filesystem;
   NetworkSection network;
+  std::uint64_t keep_caps = 0;
 };
+
+// A quoted scalar of the tree that begins at line:column (1-based).
+bool quoted_scalar_at(const YAML::Node& n, int line, int column) {
+  if (n.IsScalar()) return n.Tag() == "!" && n.Mark().line + 1 == line && n.Mark().column + 1 == column;
+  if (n.IsSequence()) {
+    for (const auto& e : n)
+      if (quoted_scalar_at(e, line, column)) return true;
+  } else if (n.IsMap()) {
+    for (auto it = n.begin(); it != n.end(); ++it)
+      if (quoted_scalar_at(it->first, line, column) || quoted_scalar_at(it->second, line, column)) return true;
+  }
+  return false;
+}
 
 class FileParser {
  public:
@@ -72,7 +89,14 @@ class FileParser {
     try {
       root = YAML::Load(std::string(text));
     } catch (const YAML::ParserException& e) {
-      error(e.mark, "YAML syntax error: " + e.msg);
+      syntax_error(text, e);
+      return out;
+    }
+    // yaml-cpp reads a string whose closing quote is missing up to the end of
+    // the file, swallowing the lines after it.
+    if (auto q = unclosed_quote(text); q && quoted_scalar_at(root, q->line, q->column)) {
+      errors_.push_back({{file_, q->line, q->column},
+                         std::string("YAML syntax error: the string opened by this ") + q->what + " is never closed"});
       return out;
     }
     if (!root.IsDefined() || root.IsNull()) {
@@ -107,6 +131,7 @@ class FileParser {
       out.default_where = where(v.Mark());
     }
     if (auto v = root["limits"]) parse_limits(v, out.limits);
+    if (auto v = root["capabilities"]) parse_capabilities(v, key_mark(root, "capabilities"), out);
     if (auto v = root["rules"]) {
       if (!v.IsSequence()) {
         error(v.Mark(), "'rules' must be a list of rules");
@@ -121,7 +146,32 @@ class FileParser {
 
  private:
   SourceLocation where(const YAML::Mark& m) const { return {file_, m.line + 1, m.column + 1}; }
+
+  // yaml-cpp notices an unclosed '[' or '{' where it gives up, often lines
+  // later (at the next key, or at the end of the file): the error is put at
+  // the bracket itself.
+  void syntax_error(std::string_view text, const YAML::ParserException& e) {
+    const bool seq = e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW;
+    if (seq || e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW) {
+      auto open = open_flows_at(text, e.mark.line + 1, e.mark.column + 1);
+      for (auto it = open.rbegin(); it != open.rend(); ++it) {
+        if (it->what != (seq ? '[' : '{')) continue;
+        errors_.push_back({{file_, it->line, it->column},
+                           std::string("YAML syntax error: this '") + it->what + "' is never closed by a '" +
+                               (seq ? ']' : '}') + "' (" + e.msg + " at " + std::to_string(e.mark.line + 1) + ":" +
+                               std::to_string(e.mark.column + 1) + ")"});
+        return;
+      }
+    }
+    error(e.mark, "YAML syntax error: " + e.msg);
+  }
   void error(const YAML::Mark& m, std::string msg) { errors_.push_back({where(m), std::move(msg)}); }
+
+  static YAML::Mark key_mark(const YAML::Node& map, std::string_view key) {
+    for (auto it = map.begin(); it != map.end(); ++it)
+      if (it->first.IsScalar() && it->first.Scalar() == key) return it->first.Mark();
+    return map.Mark();
+  }
 
   bool scalar(const YAML::Node& n, std::string_view what) {
     if (n.IsScalar()) return true;
@@ -234,9 +284,34 @@ class FileParser {
         else if (key == "stack") limits.stack = parse_size(n.Scalar());
         else if (key == "processes") limits.processes = parse_count(n.Scalar());
         else if (key == "open_files") limits.open_files = parse_count(n.Scalar());
+        else if (key == "on_process_limit") limits.on_process_limit = parse_process_limit_action(n.Scalar());
       } catch (const std::invalid_argument& e) {
         error(n.Mark(), key + ": " + e.what());
       }
+    }
+  }
+
+  // `capabilities: [CAP_CHOWN, CAP_FOWNER]`, `capabilities: all`, `capabilities: []`.
+  // `key_at`: where the key is, for an empty value (whose own mark is the next line).
+  void parse_capabilities(const YAML::Node& v, const YAML::Mark& key_at, FilePolicy& out) {
+    auto one = [&](const YAML::Node& n) {
+      if (!n.IsScalar()) {
+        error(n.Mark(), "a capability is a name such as CAP_CHOWN, or 'all'");
+        return;
+      }
+      try {
+        out.keep_caps |= policy::parse_capabilities(n.Scalar());
+      } catch (const std::invalid_argument& e) {
+        error(n.Mark(), e.what());
+      }
+    };
+    if (v.IsSequence()) {
+      for (const auto& n : v) one(n);
+    } else if (v.IsScalar() && !v.Scalar().empty()) {
+      one(v);
+    } else {
+      error(v.IsNull() ? key_at : v.Mark(), "'capabilities' must be a list of capability names such as [CAP_CHOWN, CAP_FOWNER], "
+                      "'all', or [] for none");
     }
   }
 
@@ -778,6 +853,7 @@ class Merger {
       fp.limits.merge_smaller(sub.limits);
       merge_filesystem(fp.filesystem, sub.filesystem);
       merge_network(fp.network, sub.network);
+      fp.keep_caps |= sub.keep_caps;
     }
     stack.pop_back();
     return fp;
@@ -805,7 +881,20 @@ Policy finish(const Source& src, const LoadOptions& options) {
   std::vector<std::string> sources, stack;
   Merger merger(options, errors);
   FilePolicy fp = merger.load(src, sources, stack, {});
-  if (!errors.empty()) throw InputError(std::move(errors));
+  if (!errors.empty()) {
+    // In reading order: the top file first, then its includes as they were
+    // read; within a file by line and column.
+    auto rank = [&](const std::string& file) {
+      return static_cast<std::size_t>(std::find(sources.begin(), sources.end(), file) - sources.begin());
+    };
+    std::stable_sort(errors.begin(), errors.end(), [&](const Diagnostic& a, const Diagnostic& b) {
+      auto ra = rank(a.where.file), rb = rank(b.where.file);
+      if (ra != rb) return ra < rb;
+      if (a.where.line != b.where.line) return a.where.line < b.where.line;
+      return a.where.column < b.where.column;
+    });
+    throw InputError(std::move(errors));
+  }
   Policy p;
   p.version = fp.version.value_or(1);
   p.name = fp.name;
@@ -821,6 +910,7 @@ Policy finish(const Source& src, const LoadOptions& options) {
   p.limits = fp.limits;
   p.filesystem = std::move(fp.filesystem);
   p.network = std::move(fp.network);
+  p.keep_caps = fp.keep_caps;
   p.sources = std::move(sources);
   return p;
 }

@@ -56,6 +56,14 @@ const char* to_string(ArgTest::Op op) {
   return "?";
 }
 
+const char* to_string(ProcessLimitAction action) {
+  switch (action) {
+    case ProcessLimitAction::End: return "end";
+    case ProcessLimitAction::Fail: return "fail";
+  }
+  return "?";
+}
+
 namespace {
 template <typename T>
 void smaller(std::optional<T>& mine, const std::optional<T>& theirs) {
@@ -72,6 +80,7 @@ void Limits::merge_smaller(const Limits& o) {
   smaller(file_size, o.file_size);
   smaller(open_files, o.open_files);
   smaller(stack, o.stack);
+  if (!on_process_limit) on_process_limit = o.on_process_limit;
 }
 
 std::string Diagnostic::str() const { return where.str() + ": " + message; }

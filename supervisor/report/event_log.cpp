@@ -1,23 +1,108 @@
 #include "report/event_log.hpp"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
 #include <cinttypes>
 #include <cstring>
-#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "arch/constants.hpp"
 #include "arch/syscall_args.hpp"
+#include "report/json_writer.hpp"
 
 namespace sysgate::report {
 namespace {
 
-// Large buffers: with `log` on every call the log is on the hot path.
+// A large buffer for the JSON log: with `log` on every call it is on the hot path.
 constexpr std::size_t kBuffer = 1 << 16;
+// A readable line is written with one write(2) of at most PIPE_BUF bytes, which
+// a pipe never interleaves with another writer's.
+constexpr std::size_t kLineMax = PIPE_BUF;
+
+void write_all(int fd, std::string_view s) {
+  while (!s.empty()) {
+    ssize_t n = ::write(fd, s.data(), s.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    s.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+// The length of the UTF-8 sequence at the start of `s` if it is a valid,
+// shortest-form encoding of a scalar value (no surrogates, at most U+10FFFF),
+// else 0.
+std::size_t utf8_length(std::string_view s) {
+  auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  auto cont = [&](std::size_t i) { return i < s.size() && (b(i) & 0xc0) == 0x80; };
+  unsigned char c = b(0);
+  if (c < 0x80) return 1;
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    if (!cont(1) || !cont(2)) return 0;
+    if (c == 0xe0 && b(1) < 0xa0) return 0;   // overlong
+    if (c == 0xed && b(1) >= 0xa0) return 0;  // surrogate
+    return 3;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if (c == 0xf0 && b(1) < 0x90) return 0;   // overlong
+    if (c == 0xf4 && b(1) >= 0x90) return 0;  // above U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+// A value the program chose (a path, an address) as it appears in a readable
+// line: valid UTF-8 as it is; control characters, C1 controls, backslashes and
+// bytes that are not UTF-8 escaped (\n, \t, \r, \\, \xNN), so that the line
+// stays one line and cannot pass for another.
+std::string printable(std::string_view v) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(v.size());
+  auto hex = [&](unsigned char c) {
+    out += "\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 0xf];
+  };
+  while (!v.empty()) {
+    auto c = static_cast<unsigned char>(v[0]);
+    std::size_t n = utf8_length(v);
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7f || n == 0) {
+      hex(c);
+      n = 1;
+    } else if (n == 2 && c == 0xc2 && static_cast<unsigned char>(v[1]) < 0xa0) {
+      hex(c);  // U+0080..U+009F: C1 controls, which terminals act on
+      hex(static_cast<unsigned char>(v[1]));
+    } else {
+      out.append(v.substr(0, n));
+    }
+    v.remove_prefix(n == 0 ? 1 : n);
+  }
+  return out;
+}
+
+// head + tail in at most `max` bytes: what does not fit is cut from the end of
+// head (at a character boundary) and marked with "...".
+std::string fit(std::string head, const std::string& tail, std::size_t max) {
+  if (head.size() + tail.size() <= max) return head + tail;
+  std::size_t keep = max > tail.size() + 3 ? max - tail.size() - 3 : 0;
+  while (keep > 0 && (static_cast<unsigned char>(head[keep]) & 0xc0) == 0x80) --keep;
+  head.resize(keep);
+  return head + "..." + tail;
+}
 
 bool octal_name(std::string_view n) { return n == "mode"; }
 bool hex_name(std::string_view n) {
@@ -37,6 +122,10 @@ std::string arg_text(const CallEvent& e, int i) {
   bool narrow = arch::is_32bit(kind) || e.abi != "x86_64";
   if (narrow) v &= 0xffffffffu;
   if (kind == arch::ArgKind::DirFd && static_cast<std::int32_t>(v) == AT_FDCWD) return "AT_FDCWD";
+  // By name where the headers name the values (O_RDONLY|O_CLOEXEC, AF_INET ...);
+  // the values are x86_64's, which i386 and x32 share but for ioctl requests.
+  if (e.spec != nullptr && !arch::is_pointer(kind) && !(e.abi != "x86_64" && name == "request"))
+    if (auto named = arch::describe_arg(e.spec->name, name, v, e.args)) return *named;
   if (arch::is_pointer(kind) || hex_name(name)) {
     std::snprintf(buf, sizeof buf, "0x%" PRIx64, v);
   } else if (octal_name(name)) {
@@ -48,6 +137,12 @@ std::string arg_text(const CallEvent& e, int i) {
     std::snprintf(buf, sizeof buf, "%" PRIu64, v);
   }
   return buf;
+}
+
+// Whether argument i is shown: not one the kernel ignores with these
+// arguments (open's mode without O_CREAT or O_TMPFILE).
+bool shown(const CallEvent& e, int i) {
+  return e.spec == nullptr || i >= e.spec->nargs || arch::arg_used(e.spec->name, e.spec->args[i].name, e.args);
 }
 
 int arg_count(const CallEvent& e) { return e.spec != nullptr ? e.spec->nargs : 6; }
@@ -78,7 +173,6 @@ std::string rule_place(const Decision& d) {
 }  // namespace
 
 EventLog::EventLog(std::FILE* human, const std::string& json_path) : human_(human) {
-  if (human_ != nullptr && isatty(fileno(human_)) == 0) std::setvbuf(human_, nullptr, _IOFBF, kBuffer);
   if (!json_path.empty()) {
     json_ = std::fopen(json_path.c_str(), "we");
     if (json_ == nullptr) throw std::runtime_error("--log " + json_path + ": " + std::strerror(errno));
@@ -92,35 +186,40 @@ EventLog::~EventLog() {
 }
 
 void EventLog::flush() {
-  if (human_ != nullptr) std::fflush(human_);
   if (json_ != nullptr) std::fflush(json_);
 }
 
 std::string EventLog::format_call(const CallEvent& e) {
   std::string s = call_name(e) + "(";
+  bool first = true;
   for (int i = 0; i < arg_count(e); ++i) {
-    if (i > 0) s += ", ";
+    if (!shown(e, i)) continue;
+    if (!first) s += ", ";
+    first = false;
     s += arg_name(e, i) + "=" + arg_text(e, i);
   }
   s += ")";
-  for (const auto& [k, v] : e.resolved) s += " " + k + "=" + v;
+  for (const auto& [k, v] : e.resolved) s += " " + k + "=" + printable(v);
   return s;
 }
 
 std::string EventLog::format_line(const CallEvent& e) {
-  return "sysgate: pid " + std::to_string(e.pid) + (e.tid != e.pid ? " tid " + std::to_string(e.tid) : "") + " " +
-         e.abi + " " + format_call(e) + " -> " + decision_text(e.decision) + " [" + rule_place(e.decision) + "]";
+  std::string head = "sysgate: pid " + std::to_string(e.pid) +
+                     (e.tid != e.pid ? " tid " + std::to_string(e.tid) : "") + " " + e.abi + " " + format_call(e);
+  std::string tail = " -> " + decision_text(e.decision) + " [" + printable(rule_place(e.decision)) + "]";
+  return fit(std::move(head), tail, kLineMax - 1);
 }
 
-nlohmann::ordered_json EventLog::to_json(const CallEvent& e) {
-  nlohmann::ordered_json j;
+Json EventLog::to_json(const CallEvent& e) {
+  Json j;
   j["pid"] = e.pid;
   j["tid"] = e.tid;
   j["abi"] = e.abi;
   j["syscall"] = call_name(e);
   j["nr"] = e.nr;
-  nlohmann::ordered_json args = nlohmann::ordered_json::object();
-  for (int i = 0; i < arg_count(e); ++i) args[arg_name(e, i)] = arg_text(e, i);
+  Json args = Json::object();
+  for (int i = 0; i < arg_count(e); ++i)
+    if (shown(e, i)) args[arg_name(e, i)] = arg_text(e, i);
   j["args"] = args;
   j["resolved"] = e.resolved;
   j["action"] = to_string(e.decision.action.kind);
@@ -130,8 +229,8 @@ nlohmann::ordered_json EventLog::to_json(const CallEvent& e) {
     j["errno"] = nullptr;
   const Decision& d = e.decision;
   if (d.source == Decision::Source::Rule && d.rule != nullptr) {
-    nlohmann::ordered_json r;
-    r["name"] = d.rule->name.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d.rule->name);
+    Json r;
+    r["name"] = d.rule->name.empty() ? Json(nullptr) : Json(d.rule->name);
     r["builtin"] = d.rule->builtin;
     r["file"] = d.rule->where.file;
     r["line"] = d.rule->where.line;
@@ -158,10 +257,13 @@ void EventLog::record(const CallEvent& e) {
   if (human_ != nullptr) {
     std::string line = format_line(e);
     line += '\n';
-    std::fwrite(line.data(), 1, line.size(), human_);
+    // One write(2) per line, at most PIPE_BUF bytes: on a pipe or a file the
+    // program shares, no line of ours is cut by the program's output.
+    std::fflush(human_);
+    write_all(fileno(human_), line);
   }
   if (json_ != nullptr) {
-    // The same object as to_json(e).dump(), written without building a tree:
+    // The same text as json_text(to_json(e)), written without building a tree:
     // with `log` on every call this is on the hot path.
     std::string& line = json_line_;
     line.clear();
@@ -170,22 +272,7 @@ void EventLog::record(const CallEvent& e) {
       auto r = std::to_chars(b, b + sizeof b, v);
       line.append(b, r.ptr);
     };
-    auto str = [&](std::string_view v) {
-      line += '"';
-      for (char c : v) {
-        if (c == '"' || c == '\\') {
-          line += '\\';
-          line += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-          char b[8];
-          std::snprintf(b, sizeof b, "\\u%04x", c);
-          line += b;
-        } else {
-          line += c;
-        }
-      }
-      line += '"';
-    };
+    auto str = [&](std::string_view v) { append_json_string(line, v); };
     const Decision& d = e.decision;
     line += "{\"pid\":";
     num(e.pid);
@@ -198,8 +285,11 @@ void EventLog::record(const CallEvent& e) {
     line += ",\"nr\":";
     num(e.nr);
     line += ",\"args\":{";
+    bool first_arg = true;
     for (int i = 0; i < arg_count(e); ++i) {
-      if (i > 0) line += ',';
+      if (!shown(e, i)) continue;
+      if (!first_arg) line += ',';
+      first_arg = false;
       str(arg_name(e, i));
       line += ':';
       str(arg_text(e, i));

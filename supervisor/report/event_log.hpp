@@ -1,17 +1,18 @@
-// Where decisions are recorded: one readable line each on stderr and, with
-// --log FILE, one JSON object per line. The two carry the same facts.
+// Where decisions are recorded: one readable line each on stderr (one write(2)
+// of at most PIPE_BUF bytes, so it never interleaves with the program's output)
+// and, with --log FILE, one JSON object per line. The two carry the same facts.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
 #include <cstdio>
-#include <nlohmann/json.hpp>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "arch/syscall_table.hpp"
+#include "report/json_writer.hpp"
 #include "sysgate/decision.hpp"
 
 namespace sysgate::report {
@@ -41,22 +42,25 @@ class EventLog {
   void flush();
 
   std::uint64_t denial_count() const { return denial_count_; }
-  const std::vector<nlohmann::ordered_json>& first_denials() const { return first_denials_; }
-  const nlohmann::ordered_json& violation() const { return violation_; }
+  const std::vector<Json>& first_denials() const { return first_denials_; }
+  const Json& violation() const { return violation_; }
   static constexpr std::size_t kFirstDenials = 100;
 
-  // "openat(dirfd=AT_FDCWD, path=0x7ffc..., flags=0x241, mode=0644)"
+  // "openat(dirfd=AT_FDCWD, path=0x7ffc..., flags=0x241, mode=0644) path=/x"; the
+  // resolved values with control characters and invalid UTF-8 escaped.
   static std::string format_call(const CallEvent& e);
+  // The readable line, without its newline: at most PIPE_BUF - 1 bytes.
   static std::string format_line(const CallEvent& e);
-  static nlohmann::ordered_json to_json(const CallEvent& e);
+  // The call object of the JSON log and the report (json_text() writes it).
+  static Json to_json(const CallEvent& e);
 
  private:
   std::FILE* human_;
   std::FILE* json_ = nullptr;
   std::string json_line_;  // reused buffer
   std::uint64_t denial_count_ = 0;
-  std::vector<nlohmann::ordered_json> first_denials_;
-  nlohmann::ordered_json violation_;
+  std::vector<Json> first_denials_;
+  Json violation_;
 };
 
 }  // namespace sysgate::report

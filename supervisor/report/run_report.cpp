@@ -1,15 +1,15 @@
 #include "report/run_report.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "arch/constants.hpp"
 #include "policy/canonical.hpp"
+#include "policy/capabilities.hpp"
+#include "report/json_writer.hpp"
 #include "report/sha256.hpp"
 
 namespace sysgate::report {
 
 std::string run_report(const ReportInputs& in) {
-  using J = nlohmann::ordered_json;
+  using J = Json;
   const RunResult& r = in.result;
   J j;
   j["schema"] = 1;
@@ -23,6 +23,7 @@ std::string run_report(const ReportInputs& in) {
   j["memory_peak_bytes"] = r.memory_peak_bytes;
   j["processes_peak"] = r.processes_peak;
   j["output_bytes"] = r.output_bytes;
+  j["processes_refused"] = r.processes_refused;
   J limits = J::object();
   for (const char* name : {"cpu_time", "wall_time", "memory", "processes", "output", "file_size", "open_files", "stack"})
     limits[name] = nullptr;
@@ -38,11 +39,16 @@ std::string run_report(const ReportInputs& in) {
   j["leftover_processes"] = leftovers;
   j["policy"] = {{"name", in.policy.name}, {"sha256", sha256_hex(policy::canonical_text(in.policy))},
                  {"sources", in.policy.sources}};
+  if (r.credentials)
+    j["credentials"] = {{"uid", r.credentials->uid}, {"gid", r.credentials->gid}, {"groups", r.credentials->groups},
+                        {"capabilities", policy::capabilities_list(r.credentials->capabilities)}};
+  else
+    j["credentials"] = nullptr;
   j["engine"] = in.engine;
   j["command"] = in.command;
   j["allow_weaker"] = in.allow_weaker;
   j["error"] = r.error.empty() ? J(nullptr) : J(r.error);
-  return j.dump();
+  return json_text(j);  // never throws on the program's bytes
 }
 
 }  // namespace sysgate::report

@@ -3,6 +3,7 @@
 // gave them; the Session resolves them.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,7 @@ struct RunConfig {
   std::vector<std::string> env;       // NAME=VALUE, applied in order
   std::optional<std::string> user, group;
   std::vector<std::string> allow_weaker;
+  std::optional<std::uint64_t> keep_caps;  // capabilities kept (bit N: capability N); overrides the policy's
   bool use_cgroups = true;
   bool quiet = false;                 // no decision lines on stderr
   std::string caller_cwd;             // where relative paths of the options start

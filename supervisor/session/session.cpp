@@ -1,6 +1,7 @@
 #include "session/session.hpp"
 
 #include <grp.h>
+#include <linux/capability.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "compile/bpf_filter.hpp"
 #include "fs/landlock.hpp"
 #include "fs/masked_paths.hpp"
+#include "policy/capabilities.hpp"
 #include "report/run_report.hpp"
 #include "session/policy_source.hpp"
 #include "sysgate/diagnostic.hpp"
@@ -65,7 +67,18 @@ void override_limits(Limits& policy, const Limits& given) {
   take(policy.file_size, given.file_size);
   take(policy.open_files, given.open_files);
   take(policy.stack, given.stack);
+  take(policy.on_process_limit, given.on_process_limit);
 }
+
+// Capabilities with which the program could undo sysgate's own guarantees
+// (trace or signal anyone, unmask, load code into the kernel, raise its
+// rlimits, change uid to reach others' processes, open files by handle or
+// through /proc/PID/map_files).
+constexpr std::uint64_t kWeakeningCaps =
+    1ull << CAP_SYS_PTRACE | 1ull << CAP_SYS_ADMIN | 1ull << CAP_KILL | 1ull << CAP_SETPCAP | 1ull << CAP_SYS_MODULE |
+    1ull << CAP_SYS_RAWIO | 1ull << CAP_DAC_READ_SEARCH | 1ull << CAP_BPF | 1ull << CAP_PERFMON |
+    1ull << CAP_SYS_RESOURCE | 1ull << CAP_MAC_ADMIN | 1ull << CAP_MAC_OVERRIDE | 1ull << CAP_SETUID |
+    1ull << CAP_SETGID | 1ull << CAP_SYS_BOOT | 1ull << CAP_CHECKPOINT_RESTORE | 1ull << CAP_SYS_CHROOT;
 
 // A user or group given by number.
 std::optional<unsigned long> id_number(const std::string& text) {
@@ -182,9 +195,14 @@ void Session::prepare() {
   // "Never silently weaker": a guarantee this host cannot give is refused
   // unless the user names it.
   for (const auto& w : c.allow_weaker)
-    if (w != "landlock" && w != "signals" && w != "masks")
-      throw setup_error("--allow-weaker: unknown guarantee '" + w + "' (known: landlock, signals, masks)");
+    if (w != "landlock" && w != "signals" && w != "masks" && w != "capabilities")
+      throw setup_error("--allow-weaker: unknown guarantee '" + w + "' (known: landlock, signals, masks, capabilities)");
   auto weaker = [&](const char* w) { return std::find(c.allow_weaker.begin(), c.allow_weaker.end(), w) != c.allow_weaker.end(); };
+  spec_.keep_caps = c.keep_caps.value_or(policy_->keep_caps);
+  if (std::uint64_t risky = spec_.keep_caps & kWeakeningCaps; risky != 0 && !weaker("capabilities"))
+    throw setup_error("keeping " + policy::capabilities_text(risky) +
+                      " would let the program undo the sandbox's own guarantees; pass --allow-weaker=capabilities "
+                      "to run anyway");
   if (!fs::scope_signals(spec_.landlock) && !weaker("signals"))
     throw setup_error(
         "this kernel cannot scope signals (Landlock ABI 6): the program could signal processes outside the sandbox; "
@@ -237,7 +255,7 @@ void Session::prepare() {
 }
 
 RunResult Session::run(trace::SupervisorProcess&) {
-  Credentials who{spec_.uid.value_or(getuid()), spec_.gid.value_or(getgid()), spec_.groups};
+  Credentials who{spec_.uid.value_or(getuid()), spec_.gid.value_or(getgid()), spec_.groups, spec_.keep_caps};
   if (!spec_.uid && !spec_.gid) {
     int n = getgroups(0, nullptr);
     who.groups.resize(static_cast<std::size_t>(std::max(n, 0)));

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <system_error>
 
@@ -27,18 +28,32 @@ namespace {
 
 // Everything here runs in the forked child before execve: only
 // async-signal-safe calls.
-void drop_capabilities() {
-  // Lock root out of regaining capabilities on execve, then empty every set.
-  prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
-                               SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE |
-                               SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED);
+
+// Root must not regain capabilities on execve, nor lose the kept ones when
+// its uid changes: set (and lock) before the credentials change.
+void lock_securebits(std::uint64_t keep) {
+  unsigned long bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED;
+  if (keep == 0) bits |= SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED;
+  prctl(PR_SET_SECUREBITS, bits);
+}
+
+// Every capability but those in `keep` leaves every set; the kept ones are
+// raised in the ambient set, so they survive execve of an ordinary program.
+void drop_capabilities(std::uint64_t keep) {
   prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+  auto kept = [keep](int cap) { return ((keep >> cap) & 1u) != 0; };
   for (int cap = 0; cap <= 63; ++cap)
-    if (cap != CAP_SETPCAP) prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
-  prctl(PR_CAPBSET_DROP, CAP_SETPCAP, 0, 0, 0);
+    if (cap != CAP_SETPCAP && !kept(cap)) prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+  if (!kept(CAP_SETPCAP)) prctl(PR_CAPBSET_DROP, CAP_SETPCAP, 0, 0, 0);
   __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[2] = {};
+  for (int i = 0; i < 2; ++i) {
+    auto word = static_cast<std::uint32_t>(keep >> (32 * i));
+    data[i].effective = data[i].permitted = data[i].inheritable = word;
+  }
   syscall(SYS_capset, &header, data);
+  for (int cap = 0; cap <= 63; ++cap)
+    if (kept(cap)) prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0);
 }
 
 }  // namespace
@@ -93,6 +108,7 @@ Launched launch(const LaunchSpec& spec) {
     // masked tree is refused rather than kept open beneath the mask.
     if (int e = fs::apply_masks(spec.masks); e != 0) child_fail(keep, ChildStep::Masks, e);
     if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) child_fail(keep, ChildStep::Cwd, errno);
+    lock_securebits(spec.keep_caps);
     if (spec.gid || spec.uid) {
       if (setgroups(spec.groups.size(), spec.groups.data()) != 0) child_fail(keep, ChildStep::Credentials, errno);
       if (spec.gid && setresgid(*spec.gid, *spec.gid, *spec.gid) != 0) child_fail(keep, ChildStep::Credentials, errno);
@@ -102,7 +118,7 @@ Launched launch(const LaunchSpec& spec) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    drop_capabilities();
+    drop_capabilities(spec.keep_caps);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(keep, ChildStep::NoNewPrivs, errno);
     if (int e = fs::apply_landlock(spec.landlock); e != 0) child_fail(keep, ChildStep::Landlock, e);
     if (spec.stop_before_exec) syscall(SYS_kill, getpid(), SIGSTOP);

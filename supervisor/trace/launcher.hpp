@@ -5,6 +5,7 @@
 #include <linux/filter.h>
 #include <sys/types.h>
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@ struct LaunchSpec {
   std::optional<uid_t> uid;       // drop to these before exec (root only)
   std::optional<gid_t> gid;
   std::vector<gid_t> groups;      // supplementary groups with uid/gid (empty: none)
+  std::uint64_t keep_caps = 0;    // capabilities the program keeps (bit N: capability N)
   // Runs in the parent after the seize, while the child waits before exec
   // (cgroups, rlimits). May throw: the child is then killed.
   std::function<void(pid_t)> before_start;

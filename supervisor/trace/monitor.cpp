@@ -388,9 +388,10 @@ void Monitor::decide(const SyscallView& call, Task& t) {
   const bool allowed = d.action.kind == Action::Kind::Allow || d.action.kind == Action::Kind::Log;
   bool counts_task = (d.notes & Rule::kTaskCreation) != 0 && allowed;
   if (counts_task && limits_ != nullptr && limits_->refuses_task(tasks_.size() + tasks_.pending_tasks)) {
-    // One task too many: refused as pids.max would, and the run ends.
+    // One task too many: refused as pids.max would; the run ends unless the
+    // policy says the program may go on without it.
     d.action = {Action::Kind::Deny, EAGAIN};
-    limit_hit_ = Verdict::ProcessLimit;
+    if (limits_->ends_run_on_process_limit()) limit_hit_ = Verdict::ProcessLimit;
     counts_task = false;
   }
   if (d.action.kind == Action::Kind::Allow || d.action.kind == Action::Kind::Log) {

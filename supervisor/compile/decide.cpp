@@ -1,0 +1,305 @@
+// The decision for one call: the rules in order (built-in ones first), then
+// the filesystem and network sections, then the default. The BPF filter
+// (bpf_filter.cpp) and `explain` read the same semantics off the plan through
+// reaches_default() and default_verdict(), so the three cannot disagree.
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <optional>
+
+#include "compile/plan.hpp"
+#include "fs/access_table.hpp"
+
+namespace sysgate::compile {
+
+bool reaches_default(const CallPlan& call) {
+  if (call.rules.empty()) return true;
+  const CompiledRule& last = call.rules.back();
+  return !last.tests.empty() || last.rule->note != Rule::kNoNote;
+}
+
+bool decided_by_sections(const CallPlan& call) { return call.filesystem || call.network; }
+
+KernelVerdict default_verdict(const Plan& plan, const CallPlan& call) {
+  if (decided_by_sections(call)) return KernelVerdict::Trace;
+  return plan.policy.default_action.kind == Action::Kind::Allow ? KernelVerdict::Allow : KernelVerdict::Trace;
+}
+
+bool CompiledTest::holds(std::uint64_t arg) const {
+  if (fixed != Fixed::No) return fixed == Fixed::Always;
+  std::uint64_t a = is32 ? (arg & 0xffffffffu) : arg;
+  auto less = [&](std::uint64_t x, std::uint64_t y) {
+    if (!is_signed) return x < y;
+    if (is32) return static_cast<std::int32_t>(x) < static_cast<std::int32_t>(y);
+    return static_cast<std::int64_t>(x) < static_cast<std::int64_t>(y);
+  };
+  std::uint64_t mask = 0;
+  for (auto v : values) mask |= v;
+  switch (op) {
+    case ArgTest::Op::Eq: return a == values[0];
+    case ArgTest::Op::Ne: return a != values[0];
+    case ArgTest::Op::Lt: return less(a, values[0]);
+    case ArgTest::Op::Le: return !less(values[0], a);
+    case ArgTest::Op::Gt: return less(values[0], a);
+    case ArgTest::Op::Ge: return !less(a, values[0]);
+    case ArgTest::Op::In:
+      for (auto v : values)
+        if (a == v) return true;
+      return false;
+    case ArgTest::Op::NotIn:
+      for (auto v : values)
+        if (a == v) return false;
+      return true;
+    case ArgTest::Op::All: return (a & mask) == mask;
+    case ArgTest::Op::Any: return (a & mask) != 0;
+    case ArgTest::Op::None: return (a & mask) == 0;
+    case ArgTest::Op::AccMode:
+      for (auto v : values)
+        if ((a & 3u) == v) return true;
+      return false;
+    default: return false;  // memory tests are decided with the tracee's memory
+  }
+}
+
+namespace {
+
+Decision deny(int error, Decision::Source source) { return {{Action::Kind::Deny, error}, true, source, nullptr}; }
+constexpr auto kFs = Decision::Source::Filesystem;
+constexpr auto kNet = Decision::Source::Network;
+
+bool any_match(const std::vector<fs::PathPattern>& pats, const fs::ResolvedPath& path) {
+  for (const auto& p : pats)
+    if (p.matches(path.path) || (!path.self_alias.empty() && p.matches(path.self_alias))) return true;
+  return false;
+}
+
+bool any_below(const std::vector<fs::PathPattern>& pats, const fs::ResolvedPath& path) {
+  for (const auto& p : pats)
+    if (p.has_below(path.path) || (!path.self_alias.empty() && p.has_below(path.self_alias))) return true;
+  return false;
+}
+
+// A test on memory: nullopt when the memory cannot be read (the call then
+// fails as the kernel would fail it).
+std::optional<bool> memory_test_holds(const CompiledTest& t, CallMemory* memory, int& error) {
+  if (memory == nullptr) {
+    error = EFAULT;
+    return std::nullopt;
+  }
+  if (!t.paths.empty()) {
+    const fs::ResolvedPath* p = memory->path(t.index, error);
+    if (p == nullptr) return std::nullopt;
+    if (!p->is_file) return false;
+    return any_match(t.paths, *p);
+  }
+  const auto* addrs = memory->addresses(error);
+  if (addrs == nullptr) return std::nullopt;
+  if (addrs->empty()) return t.op == ArgTest::Op::AddrNotIn;
+  for (const auto& a : *addrs) {
+    bool any = false;
+    for (const auto& pat : t.addrs) any = any || pat.matches(a);
+    if (t.op == ArgTest::Op::AddrIn && !any) return false;
+    if (t.op == ArgTest::Op::AddrNotIn && any) return false;
+  }
+  return true;
+}
+
+// The filesystem section's answer for one resolved path.
+bool filesystem_allows(const CompiledFilesystem& f, const fs::ResolvedPath& p, fs::Access access) {
+  if (!p.is_file) return access == fs::Access::Stat;  // pipes, sockets, memfds, deleted files
+  if (any_match(f.deny, p)) return false;
+  if (!f.deny_inodes.empty() && p.exists) {
+    // lstat: the path is already resolved as the call resolves it, so a last
+    // component that is still a symlink is one the call does not follow.
+    struct stat st{};
+    if (lstat(p.path.c_str(), &st) == 0)
+      for (const auto& [dev, ino] : f.deny_inodes)
+        if (st.st_dev == dev && st.st_ino == ino) return false;
+  }
+  switch (access) {
+    case fs::Access::Exec: return any_match(f.exec, p);
+    case fs::Access::Write: return any_match(f.write, p);
+    case fs::Access::Read: return any_match(f.read, p) || any_match(f.write, p) || any_match(f.exec, p);
+    case fs::Access::Stat:
+      return any_match(f.read, p) || any_match(f.write, p) || any_match(f.exec, p) || any_below(f.read, p) ||
+             any_below(f.write, p) || any_below(f.exec, p);
+  }
+  return false;
+}
+
+std::optional<Decision> filesystem_decision(const Plan& plan, const CallPlan& call, const std::uint64_t args[6],
+                                            CallMemory* memory) {
+  const fs::PathCall* pc = fs::find_path_call(call.name);
+  if (pc == nullptr) return std::nullopt;
+  const auto& f = plan.filesystem;
+  for (int i = 0; i < pc->count; ++i) {
+    const fs::PathArg& a = pc->args[i];
+    int error = EFAULT;
+    const fs::ResolvedPath* p = memory != nullptr ? memory->path(a.path, error) : nullptr;
+    if (p == nullptr) {
+      // The kernel would fail this lookup itself: fail it the same way, not a
+      // denial. EFAULT (unreadable, or in memory another process can rewrite) is reported.
+      Decision d = deny(error, kFs);
+      d.log = error == EFAULT;
+      return d;
+    }
+    fs::Access access = fs::access_of(a, args);
+    // An already open descriptor (fstat, fchown via AT_EMPTY_PATH): no path is
+    // looked up. Executing one (fexecve) is still checked.
+    if (p->via_fd && access != fs::Access::Exec) continue;
+    if (!filesystem_allows(f, *p, access)) return deny(f.error, kFs);
+  }
+  return Decision{{Action::Kind::Allow, 0}, false, kFs, nullptr};
+}
+
+// UNIX socket paths are files: resolved like any path (relative to the cwd,
+// `..`, symlinks) before they are matched. `follow`: connect follows a final
+// symlink, bind creates the name.
+std::optional<net::SocketAddress> resolved_unix(const net::SocketAddress& a, CallMemory* memory, bool follow,
+                                                int& error, const fs::ResolvedPath** out = nullptr) {
+  if (a.family != AF_UNIX || a.abstract || a.unnamed) return a;
+  const fs::ResolvedPath* p = memory->resolve(a.unix_path, follow, error);
+  if (p == nullptr) return std::nullopt;
+  if (out != nullptr) *out = p;
+  net::SocketAddress r = a;
+  r.unix_path = p->path;
+  return r;
+}
+
+std::optional<Decision> network_decision(const Plan& plan, const CallPlan& call, const std::uint64_t args[6],
+                                         CallMemory* memory) {
+  const auto& n = plan.network;
+  if (call.name == "socket") {
+    auto family = static_cast<int>(args[0]);
+    auto type = static_cast<int>(args[1]);
+    for (const auto& p : n.allow)
+      if (p.allows_socket(family, type)) return Decision{{Action::Kind::Allow, 0}, false, kNet, nullptr};
+    return deny(EAFNOSUPPORT, kNet);
+  }
+  int error = EFAULT;
+  const auto* addrs = memory != nullptr ? memory->addresses(error) : nullptr;
+  if (addrs == nullptr) {
+    Decision d = deny(error, kNet);
+    d.log = error != ESRCH;  // ESRCH: the task is exiting, its call never runs
+    return d;
+  }
+  for (const auto& raw : *addrs) {
+    if (raw.family == AF_UNSPEC && call.name == "connect") continue;  // dissolves an association
+    net::SocketAddress a = raw;
+    if (a.family == AF_UNSPEC) a.family = AF_INET;  // what IPv4 sendto and bind make of it
+    int e = EFAULT;
+    auto r = resolved_unix(a, memory, call.name != "bind", e);
+    if (!r) {
+      Decision d = deny(e, kNet);
+      d.log = e == EFAULT;
+      return d;
+    }
+    bool ok = false;
+    for (const auto& p : n.allow) ok = ok || p.matches(*r);
+    if (!ok) return deny(n.error, kNet);
+  }
+  return Decision{{Action::Kind::Allow, 0}, false, kNet, nullptr};
+}
+
+// A UNIX socket path is a file to the filesystem section: bind() creates it
+// (a write), connect() and sending to it need write permission on it, as the
+// kernel's own check does.
+std::optional<Decision> unix_socket_decision(const Plan& plan, const CallPlan& call, CallMemory* memory) {
+  int error = EFAULT;
+  const auto* addrs = memory != nullptr ? memory->addresses(error) : nullptr;
+  if (addrs == nullptr) {
+    Decision d = deny(error, kFs);
+    d.log = error != ESRCH;
+    return d;
+  }
+  const bool creates = call.name == "bind";
+  for (const auto& a : *addrs) {
+    if (a.family != AF_UNIX || a.abstract || a.unnamed) continue;
+    int e = EFAULT;
+    const fs::ResolvedPath* p = nullptr;
+    if (!resolved_unix(a, memory, !creates, e, &p)) {
+      Decision d = deny(e, kFs);
+      d.log = e == EFAULT;
+      return d;
+    }
+    if (p != nullptr && !filesystem_allows(plan.filesystem, *p, fs::Access::Write)) return deny(plan.filesystem.error, kFs);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6], CallMemory* memory) {
+  const AbiPlan* ap = plan.abi(abi);
+  if (ap == nullptr || !ap->allowed) return {{Action::Kind::Kill, 0}, true, Decision::Source::ForeignAbi, nullptr};
+  const CallPlan* call = ap->find(nr);
+  if (call == nullptr) return {{Action::Kind::Deny, ENOSYS}, false, Decision::Source::UnknownNumber, nullptr};
+  std::uint8_t notes = 0;
+  for (const auto& cr : call->rules) {
+    bool match = true;
+    for (const auto& t : cr.tests) {
+      if (!match) break;
+      if (t.scalar()) {
+        match = t.holds(args[t.index]);
+        continue;
+      }
+      int error = EFAULT;
+      auto holds = memory_test_holds(t, memory, error);
+      if (!holds) {
+        // The kernel would fail the call itself: fail it the same way; only an
+        // unreadable (or shared) argument is reported.
+        Decision d = deny(error, Decision::Source::Rule);
+        d.log = error == EFAULT;
+        d.rule = cr.rule;
+        return d;
+      }
+      match = *holds;
+    }
+    if (match && cr.rule->note != Rule::kNoNote) {
+      notes |= cr.rule->note;
+      continue;
+    }
+    if (match) {
+      const Rule& r = *cr.rule;
+      bool log = r.log || (r.action.kind == Action::Kind::Deny && !r.quiet) || r.action.kind == Action::Kind::Kill;
+      Decision d{r.action, log, Decision::Source::Rule, &r};
+      d.notes = notes;
+      return d;
+    }
+  }
+  auto noted = [notes](Decision d) {
+    d.notes = notes;
+    return d;
+  };
+  if (call->filesystem && names_address(call->name))
+    if (auto d = unix_socket_decision(plan, *call, memory)) return noted(*d);
+  if (call->filesystem)
+    if (auto d = filesystem_decision(plan, *call, args, memory)) return noted(*d);
+  if (call->network)
+    if (auto d = network_decision(plan, *call, args, memory)) return noted(*d);
+  const Action& d = plan.policy.default_action;
+  bool log = d.kind != Action::Kind::Allow;
+  Decision out{d, log, Decision::Source::Default, nullptr};
+  out.notes = notes;
+  return out;
+}
+
+}  // namespace sysgate::compile
+
+namespace sysgate {
+std::string Decision::reason() const {
+  switch (source) {
+    case Source::Rule: return rule != nullptr ? rule->label() : "rule";
+    case Source::Default: return "default";
+    case Source::UnknownNumber: return "unknown syscall number";
+    case Source::ForeignAbi: return "ABI not allowed by the policy";
+    case Source::Filesystem: return "filesystem section";
+    case Source::Network: return "network section";
+    case Source::CopyOnCheck: return "copy-on-check";
+  }
+  return "?";
+}
+}  // namespace sysgate

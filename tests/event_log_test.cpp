@@ -1,0 +1,231 @@
+// report::EventLog: the JSON-lines log written by the fast writer is exactly
+// what the reference writer (nlohmann-json, invalid UTF-8 replaced by U+FFFD)
+// makes of the same call object, for every string a hostile program can put
+// in a path or a resolved value; the readable line is one line.
+#include <gtest/gtest.h>
+#include <limits.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "arch/syscall_table.hpp"
+#include "report/event_log.hpp"
+#include "report/json_writer.hpp"
+
+namespace sysgate::report {
+namespace {
+
+// The reference: nlohmann's own serialiser with the replace handler.
+std::string reference(const nlohmann::ordered_json& j) {
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+// Strings a program controls: paths, socket addresses, names.
+std::vector<std::string> hostile_strings() {
+  std::vector<std::string> out = {
+      "",
+      "/plain/ascii/path",
+      std::string("\xff", 1),
+      std::string("/tmp/a\xff" "b", 8),
+      std::string("\x80", 1),                      // lone continuation byte
+      std::string("a\x80\x80\x80z", 5),             // several
+      std::string("\xc0\x80", 2),                  // overlong NUL
+      std::string("\xc1\xbf", 2),                  // overlong '\x7f'
+      std::string("\xe0\x80\xaf", 3),              // overlong '/'
+      std::string("\xf0\x80\x80\xaf", 4),          // overlong '/', 4 bytes
+      std::string("\xed\xa0\x80", 3),              // UTF-16 surrogate D800
+      std::string("\xed\xbf\xbf", 3),              // surrogate DFFF
+      std::string("\xf4\x90\x80\x80", 4),          // above U+10FFFF
+      std::string("\xf5\x80\x80\x80", 4),
+      std::string("\xe2\x82", 2),                  // truncated at the end
+      std::string("\xe2\x82" "A", 3),              // truncated before ASCII
+      std::string("\xf0\x9f\x98", 3),              // truncated 4-byte
+      std::string("\xc3\xa9t\xc3\xa9", 6),          // valid: "été"
+      std::string("\xe2\x82\xac", 3),              // valid: euro sign
+      std::string("\xf0\x9f\x98\x80", 4),          // valid: emoji
+      std::string("\xef\xbb\xbf", 3),              // BOM
+      std::string("\xef\xbf\xbd", 3),              // U+FFFD itself
+      std::string("a\0b", 3),                      // NUL
+      "tab\there\nnewline\rcr\bbs\ffeed",
+      "\x01\x02\x1f\x7f",
+      "quote\"back\\slash/solidus",
+      "sysgate: pid 1 x86_64 forged(x=1) -> allow [default]",
+  };
+  std::string all;
+  for (int c = 0; c < 256; ++c) all += static_cast<char>(c);
+  out.push_back(all);
+  std::string every_pair;
+  for (int c = 0x80; c < 0x100; ++c) {
+    every_pair += static_cast<char>(c);
+    every_pair += 'x';
+  }
+  out.push_back(every_pair);
+  out.push_back(std::string(70000, 'a') + "\xff" + std::string(70000, '\xc3'));  // very long
+  std::string long_valid;
+  for (int i = 0; i < 20000; ++i) long_valid += "\xe2\x82\xac";
+  out.push_back(long_valid);
+  return out;
+}
+
+std::string temp_path() {
+  char tmpl[] = "/tmp/sysgate-event-log-test.XXXXXX";
+  int fd = mkstemp(tmpl);
+  if (fd >= 0) close(fd);
+  return tmpl;
+}
+
+std::vector<std::string> read_lines(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<std::string> out;
+  std::string line;
+  while (std::getline(in, line)) out.push_back(line);
+  return out;
+}
+
+CallEvent openat_event(const std::string& path, const std::string& rule_name = "r") {
+  static Rule rule;
+  rule.name = rule_name;
+  rule.where = {"p.yaml", 3, 5};
+  rule.action = {Action::Kind::Deny, 13};
+  CallEvent e;
+  e.pid = 42;
+  e.tid = 43;
+  e.abi = "x86_64";
+  e.nr = 257;
+  e.name = "openat";
+  e.spec = arch::find_syscall("openat");
+  e.args[0] = static_cast<std::uint64_t>(-100);
+  e.args[1] = 0x7ffc0000;
+  e.args[2] = 0;
+  e.args[3] = 0xffffffff;
+  e.decision = {{Action::Kind::Deny, 13}, true, Decision::Source::Rule, &rule};
+  e.resolved["path"] = path;
+  return e;
+}
+
+TEST(EventLogJson, FastLineIsTheReferenceOnHostileStrings) {
+  std::string file = temp_path();
+  auto strings = hostile_strings();
+  std::vector<CallEvent> events;
+  for (const auto& s : strings) {
+    events.push_back(openat_event(s));
+    CallEvent e = openat_event("/x");
+    e.abi = s;  // every string field of the object goes through the same writer
+    e.name = s;
+    e.resolved.clear();
+    e.resolved[s] = s;
+    events.push_back(e);
+  }
+  {
+    EventLog log(nullptr, file);
+    for (const auto& e : events) log.record(e);
+  }
+  auto lines = read_lines(file);
+  ASSERT_EQ(lines.size(), events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    std::string want;
+    ASSERT_NO_THROW(want = reference(EventLog::to_json(events[i]))) << "event " << i;
+    EXPECT_EQ(lines[i], want) << "event " << i;
+    // And it is valid JSON that reads back as the U+FFFD-replaced text.
+    EXPECT_TRUE(nlohmann::json::accept(lines[i])) << "event " << i;
+  }
+  std::remove(file.c_str());
+}
+
+TEST(EventLogJson, InvalidBytesBecomeTheReplacementCharacter) {
+  std::string file = temp_path();
+  {
+    EventLog log(nullptr, file);
+    log.record(openat_event(std::string("/tmp/a\xff" "b", 8)));
+  }
+  auto lines = read_lines(file);
+  ASSERT_EQ(lines.size(), 1u);
+  auto j = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(j["resolved"]["path"], "/tmp/a\xef\xbf\xbd" "b");
+  std::remove(file.c_str());
+}
+
+TEST(EventLogJson, DenialsKeptForTheReportSerialise) {
+  EventLog log(nullptr, "");
+  log.record(openat_event(std::string("/tmp/\xff", 6)));
+  ASSERT_EQ(log.first_denials().size(), 1u);
+  nlohmann::ordered_json j = log.first_denials();
+  EXPECT_NO_THROW((void)reference(j));
+}
+
+// The fast string writer is the reference: for every ASCII byte alone (ASCII
+// is escaped byte by byte, so this covers every ASCII string), and for every
+// hostile string.
+TEST(JsonWriter, FastStringIsTheReference) {
+  for (int c = 0; c < 0x80; ++c) {
+    std::string s(1, static_cast<char>(c));
+    std::string fast;
+    append_json_string(fast, s);
+    EXPECT_EQ(fast, reference(Json(s))) << "byte " << c;
+  }
+  for (const auto& s : hostile_strings()) {
+    std::string fast;
+    append_json_string(fast, s);
+    EXPECT_EQ(fast, reference(Json(s)));
+    EXPECT_EQ(json_text(Json(s)), reference(Json(s)));
+  }
+}
+
+// The readable line: one line, whatever the program put in its paths.
+TEST(EventLogHuman, OneLinePerEventWhateverThePath) {
+  for (const auto& s : hostile_strings()) {
+    std::string line = EventLog::format_line(openat_event(s));
+    EXPECT_EQ(line.find('\n'), std::string::npos) << line.substr(0, 200);
+    EXPECT_EQ(line.find('\r'), std::string::npos);
+    EXPECT_EQ(line.find('\0'), std::string::npos);
+  }
+}
+
+TEST(EventLogHuman, ControlCharactersAndInvalidBytesAreEscaped) {
+  std::string path("/t/a\xff\n\x1b[2J\\b\xc2\x9b\xc3\xa9", 16);
+  std::string line = EventLog::format_line(openat_event(path));
+  std::string want = " path=/t/a\\xff\\n\\x1b[2J\\\\b\\xc2\\x9b\xc3\xa9 -> deny EACCES [rule \"r\" at p.yaml:3:5]";
+  EXPECT_NE(line.find(want), std::string::npos) << line;
+}
+
+TEST(EventLogHuman, LongLinesFitOnePipeWrite) {
+  std::string line = EventLog::format_line(openat_event("/" + std::string(9000, 'x')));
+  EXPECT_LT(line.size(), static_cast<std::size_t>(PIPE_BUF));
+  // The decision is never what is cut.
+  EXPECT_NE(line.find("... -> deny EACCES [rule \"r\" at p.yaml:3:5]"), std::string::npos)
+      << line.substr(line.size() - 100);
+}
+
+// Each readable line is one write(2): on a SOCK_SEQPACKET socket every write
+// is one record, so a line split over writes or writes holding several lines show.
+TEST(EventLogHuman, OneWritePerLine) {
+  int sv[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+  std::FILE* f = fdopen(sv[0], "w");
+  ASSERT_NE(f, nullptr);
+  std::vector<std::string> paths = {"/a", "/b/" + std::string(3000, 'y'), "/c", "/" + std::string(9000, 'z')};
+  {
+    EventLog log(f, "");
+    for (const auto& p : paths) log.record(openat_event(p));
+    // Not flushed yet: each line must already be out.
+    for (const auto& p : paths) {
+      char buf[2 * PIPE_BUF];
+      ssize_t n = recv(sv[1], buf, sizeof buf, MSG_DONTWAIT);
+      ASSERT_GT(n, 0) << "no record for " << p.substr(0, 10);
+      std::string rec(buf, static_cast<std::size_t>(n));
+      EXPECT_EQ(rec, EventLog::format_line(openat_event(p)) + "\n");
+      EXPECT_LE(rec.size(), static_cast<std::size_t>(PIPE_BUF));
+    }
+  }
+  std::fclose(f);
+  close(sv[1]);
+}
+
+}  // namespace
+}  // namespace sysgate::report
