@@ -64,7 +64,7 @@ EOP
 "$sysgate" check "$tmp/loop.yaml" >/dev/null
 # The x86_64 calls the policy makes stop, as `sysgate explain` lists them (openat among them).
 traced=$("$sysgate" explain "$tmp/loop.yaml" |
-  awk '/^ABI x86_64/ { on = 1; next } /^ABI / { on = 0 } on && $3 == "traced:" { printf "%s%s", sep, $1; sep = "," }')
+  awk '/^ABI x86_64/ { on = 1; next } /^ABI / { on = 0 } on && $1 ~ /^[0-9]+$/ && $3 == "traced:" { printf "%s%s", sep, $1; sep = "," }')
 [[ ,$traced, == *,257,* ]] || { say "openat (257) is not traced by the policy: '$traced'"; exit 1; }
 pin=()
 if [[ -n ${BENCH_CPUS:-} ]]; then pin=(taskset -c "$BENCH_CPUS"); fi

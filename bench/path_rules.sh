@@ -39,7 +39,7 @@ filesystem:
 EOP
 "$sysgate" check "$tmp/loop.yaml" "$tmp/build.yaml" >/dev/null
 # The x86_64 calls a policy makes stop, as `sysgate explain` lists them.
-traced() { "$sysgate" explain "$1" | awk '/^ABI x86_64/ { on = 1; next } /^ABI / { on = 0 } on && $3 == "traced:" { printf "%s%s", sep, $1; sep = "," }'; }
+traced() { "$sysgate" explain "$1" | awk '/^ABI x86_64/ { on = 1; next } /^ABI / { on = 0 } on && $1 ~ /^[0-9]+$/ && $3 == "traced:" { printf "%s%s", sep, $1; sep = "," }'; }
 loop_calls=$(traced "$tmp/loop.yaml")
 build_calls=$(traced "$tmp/build.yaml")
 

@@ -95,7 +95,7 @@ TEST(CheckedCopy, ThirtyTwoBitHeaders) {
 }
 
 // Which memory another process or a file could change: this process's own mappings.
-TEST(AddressSpace, PrivateAnonymousMemoryOnly) {
+TEST(AddressSpace, MemoryOnlyTheCallerCanChange) {
   AddressSpace self(compile::ScratchLayout{});
   const pid_t me = getpid();
   long page = sysconf(_SC_PAGESIZE);
@@ -104,18 +104,30 @@ TEST(AddressSpace, PrivateAnonymousMemoryOnly) {
   ASSERT_NE(anon, MAP_FAILED);
   ASSERT_NE(shared, MAP_FAILED);
   auto addr = [](const void* p) { return reinterpret_cast<std::uint64_t>(p); };
-  EXPECT_TRUE(self.private_anonymous(me, addr(anon), 16));
-  EXPECT_TRUE(self.private_anonymous(me, addr(anon), 2 * page));
-  EXPECT_FALSE(self.private_anonymous(me, addr(shared), 1));
+  EXPECT_TRUE(self.private_to(me, addr(anon), 16));
+  EXPECT_TRUE(self.private_to(me, addr(anon), 2 * page));
+  EXPECT_FALSE(self.private_to(me, addr(shared), 1));
   char on_stack[16];
-  EXPECT_TRUE(self.private_anonymous(me, addr(on_stack), sizeof on_stack));
-  // A string literal lies in this executable's file mapping: a file write can change it.
+  EXPECT_TRUE(self.private_to(me, addr(on_stack), sizeof on_stack));
+  // A string literal lies in this executable's file mapping, which nobody can
+  // write while it runs (ETXTBSY, where the kernel gives it).
   static const char literal[] = "/etc/hostname";
-  EXPECT_FALSE(self.private_anonymous(me, addr(literal), sizeof literal));
+  EXPECT_EQ(self.private_to(me, addr(literal), sizeof literal), executable_is_write_protected());
+  // Any other file mapping can be written by another process, private or not.
+  char tmpl[] = "/tmp/sysgate-map.XXXXXX";
+  int fd = mkstemp(tmpl);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(ftruncate(fd, page), 0);
+  void* file = mmap(nullptr, page, PROT_READ, MAP_PRIVATE, fd, 0);
+  ASSERT_NE(file, MAP_FAILED);
+  EXPECT_FALSE(self.private_to(me, addr(file), 16));
+  munmap(file, page);
+  close(fd);
+  unlink(tmpl);
   // Unmapped memory is not private (the kernel would fail the call with EFAULT).
   munmap(anon + page, page);
-  EXPECT_TRUE(self.private_anonymous(me, addr(anon), page));
-  EXPECT_FALSE(self.private_anonymous(me, addr(anon), page + 1));
+  EXPECT_TRUE(self.private_to(me, addr(anon), page));
+  EXPECT_FALSE(self.private_to(me, addr(anon), page + 1));
   munmap(anon, page);
   munmap(shared, page);
 }

@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -37,6 +39,7 @@ struct Vma {
   std::uint64_t start = 0, end = 0;
   bool read = false, write = false, exec = false, shared = false;
   bool file = false;  // an inode or device behind it
+  std::uint64_t dev = 0, inode = 0;
 };
 
 enum class Lookup : std::uint8_t { Found, None, Unsupported };
@@ -55,6 +58,8 @@ Lookup query(int maps, std::uint64_t address, Vma& out) {
   out.exec = (q.vma_flags & kVmaExec) != 0;
   out.shared = (q.vma_flags & kVmaShared) != 0;
   out.file = q.inode != 0 || q.dev_major != 0 || q.dev_minor != 0;
+  out.dev = makedev(q.dev_major, q.dev_minor);
+  out.inode = q.inode;
   return Lookup::Found;
 }
 
@@ -76,7 +81,8 @@ Lookup scan(int maps, std::uint64_t address, Vma& out) {
     unsigned long long offset = 0;
     if (std::sscanf(line, "%lx-%lx %7s %llx %x:%x %lu", &lo, &hi, perms, &offset, &dmaj, &dmin, &inode) != 7) continue;
     if (hi <= address) continue;
-    out = {lo, hi, perms[0] == 'r', perms[1] == 'w', perms[2] == 'x', perms[3] == 's', inode != 0 || dmaj != 0 || dmin != 0};
+    out = {lo, hi, perms[0] == 'r', perms[1] == 'w', perms[2] == 'x', perms[3] == 's', inode != 0 || dmaj != 0 || dmin != 0,
+           makedev(dmaj, dmin), inode};
     found = Lookup::Found;
     break;
   }
@@ -120,14 +126,37 @@ int AddressSpace::mem_fd(pid_t tid) {
   return mem_;
 }
 
-bool AddressSpace::private_anonymous(pid_t tid, std::uint64_t address, std::uint64_t size) {
+bool executable_is_write_protected() {
+  static const bool protected_ = [] {
+    int fd = open("/proc/self/exe", O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      close(fd);  // opened, nothing written: this kernel lets running programs be written
+      return false;
+    }
+    return errno == ETXTBSY;
+  }();
+  return protected_;
+}
+
+bool AddressSpace::private_to(pid_t tid, std::uint64_t address, std::uint64_t size) {
   int maps = maps_fd(tid);
   if (maps < 0) return false;
+  if (!exe_known_) {
+    exe_known_ = true;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/exe", tid);
+    struct stat st{};
+    if (executable_is_write_protected() && stat(path, &st) == 0) {
+      exe_dev_ = st.st_dev;
+      exe_ino_ = st.st_ino;
+    }
+  }
   std::uint64_t end = address + size < address ? UINT64_MAX : address + size;
   while (address < end) {
     Vma v;
     if (find_vma(maps, address, v) != Lookup::Found || v.start > address) return false;  // unmapped: EFAULT anyway
-    if (v.shared || v.file) return false;
+    if (v.shared) return false;
+    if (v.file && !(exe_ino_ != 0 && v.inode == exe_ino_ && v.dev == exe_dev_)) return false;
     address = v.end;
   }
   return true;

@@ -15,6 +15,11 @@
 
 namespace sysgate::trace {
 
+// Whether this kernel refuses to open a running executable for writing
+// (ETXTBSY): probed once on sysgate's own binary.
+bool executable_is_write_protected();
+
+
 class AddressSpace {
  public:
   enum class Region : std::uint8_t {
@@ -36,10 +41,13 @@ class AddressSpace {
   // Another task could write this memory while a call is stopped.
   bool shared() const { return tasks - vfork_waiters > 1; }
 
-  // True when [address, address + size) lies entirely in private anonymous
-  // memory (no file behind it, not shared with another process): nothing but
-  // this address space's own tasks can change it.
-  bool private_anonymous(pid_t tid, std::uint64_t address, std::uint64_t size);
+  // True when [address, address + size) lies entirely in memory that nothing
+  // but this address space's own tasks can change: private anonymous memory,
+  // or a private mapping of the running executable, which the kernel keeps
+  // anyone from writing while it runs (ETXTBSY; probed once, see
+  // executable_is_write_protected). Files other than the executable, and
+  // shared memory, could be written by another process.
+  bool private_to(pid_t tid, std::uint64_t address, std::uint64_t size);
 
   Region region(pid_t tid);  // resolves Unknown by looking at the mapping at the region's address
   void set_region(Region r) { region_ = r; }
@@ -61,6 +69,8 @@ class AddressSpace {
   Region region_ = Region::Unknown;
   ScratchArena arena_;
   int maps_ = -1, mem_ = -1;
+  bool exe_known_ = false;
+  std::uint64_t exe_dev_ = 0, exe_ino_ = 0;  // of /proc/TID/exe, when known
 };
 
 }  // namespace sysgate::trace

@@ -210,9 +210,9 @@ Monitor::CopyOutcome Monitor::copy_checked(const SyscallView& call, Task& t, con
   bool racy = m.shared() || fewer_messages;
   for (const auto& c : checked) {
     if (racy) break;
-    racy = !m.private_anonymous(call.tid, c.address, c.bytes.size());
+    racy = !m.private_to(call.tid, c.address, c.bytes.size());
     for (const auto& [address, name] : c.names)
-      if (!racy && address != 0) racy = !m.private_anonymous(call.tid, address, name.size());
+      if (!racy && address != 0) racy = !m.private_to(call.tid, address, name.size());
   }
   if (!racy) return CopyOutcome::NotNeeded;
   if (abi == Abi::X32) {
