@@ -73,9 +73,10 @@ const char* describe(ChildStep step) {
 }
 
 Launched launch(const LaunchSpec& spec) {
-  int go[2], err[2];
+  int go[2], err[2], ready[2];
   if (pipe2(go, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
   if (pipe2(err, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+  if (pipe2(ready, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
 
   std::vector<char*> argv, envp;
   for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
@@ -89,8 +90,14 @@ Launched launch(const LaunchSpec& spec) {
   if (pid == 0) {
     close(go[1]);
     close(err[0]);
+    close(ready[0]);
     // Die with the supervisor even before the seize below takes effect.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // The supervisor is not dumpable, and a fork inherits that until execve:
+    // only a tracer with CAP_SYS_PTRACE could seize this child. Dumpable again,
+    // the supervisor (same user, its parent) may seize it without privilege.
+    prctl(PR_SET_DUMPABLE, 1);
+    close(ready[1]);  // the parent seizes once this end is closed
     char byte;
     if (read(go[0], &byte, 1) != 1) _exit(125);
     // Only 0, 1, 2 and the error pipe (close-on-exec) reach the program. Move
@@ -129,6 +136,11 @@ Launched launch(const LaunchSpec& spec) {
   }
   close(go[0]);
   close(err[1]);
+  close(ready[1]);
+  char none;
+  while (read(ready[0], &none, 1) < 0 && errno == EINTR) {
+  }
+  close(ready[0]);
   if (ptrace(PTRACE_SEIZE, pid, nullptr, spec.ptrace_options) != 0) {
     int e = errno;
     kill(pid, SIGKILL);
