@@ -3,9 +3,8 @@
 # child without CAP_SYS_PTRACE (the child makes itself dumpable again before
 # it is seized), and runs enforce the same decisions: the default policy, a
 # filesystem section with threads (copy-on-check writes the tracee's memory
-# as an unprivileged tracer), grade-c with limits. A policy with deny entries
-# still needs --allow-weaker=masks without privileges (masks in a user
-# namespace are not done yet).
+# as an unprivileged tracer), grade-c with limits, and deny entries masked in
+# a user namespace of the user's own.
 source "$(dirname "$0")/../lib.sh"
 if [ "$(id -u)" != 0 ]; then log "skip: needs root to become an ordinary user (setpriv)"; exit 77; fi
 if ! command -v setpriv >/dev/null; then log "skip: no setpriv"; exit 77; fi
@@ -18,6 +17,7 @@ chown 65534 "$WORK/out"
 cp "$SYSGATE" "$WORK/sysgate"
 cp "$PROGS/sg_call" "$PROGS/sg_threads" "$WORK/box/"
 chmod -R a+rX "$WORK/sysgate" "$WORK/box"
+not_mounted() { ! grep -q " $1 " /proc/self/mountinfo; }
 as_user() {
   SG_CMD="(as $U) sysgate run --engine $ENGINE $*"
   (cd "$WORK/box" && timeout -k 5 60 setpriv --reuid=65534 --regid=65534 --clear-groups \
@@ -66,20 +66,28 @@ expect_status 0
 expect_stdout_contains "read(/etc/shadow): EACCES"
 expect_stdout_contains '"verdict":"OK"'
 
-# Deny entries are masked only with CAP_SYS_ADMIN for now.
+# Deny entries are masked in a user namespace of the user's own: the run needs
+# no --allow-weaker, the mask is there (a tmpfs over the denied directory in
+# the program's mount table), the denied file is refused and reported, and the
+# program cannot take the mask away (no capabilities after exec).
+mkdir -p "$WORK/secret"
+echo SECRET >"$WORK/secret/s"
+chmod -R a+rX "$WORK/secret"
 cat >"$WORK/deny.yaml" <<EOP
 version: 1
 default: allow
 filesystem:
   read: ["/**"]
   exec: ["/usr/bin/**"]
-  deny: [/etc/hostname]
+  deny: ["$WORK/secret/**"]
 EOP
 chmod 644 "$WORK/deny.yaml"
-as_user --policy "$WORK/deny.yaml" -- /bin/true
-expect_status 125
-expect_stderr_contains "--allow-weaker=masks"
-as_user --policy "$WORK/deny.yaml" --allow-weaker masks -- /bin/cat /etc/hostname
-expect_status 1
+as_user --policy "$WORK/deny.yaml" -- /bin/sh -c "grep -c ' $WORK/secret ' /proc/self/mountinfo; cat $WORK/secret/s; umount $WORK/secret; echo umount=\$?; grep -c ' $WORK/secret ' /proc/self/mountinfo"
+expect_status 0
+expect_stdout_equals "1
+umount=1
+1"
 expect_stderr_contains "deny EACCES"
+expect_stderr_lacks "SECRET"
+expect_that "no mount is left in the caller's namespace" not_mounted "$WORK/secret"
 finish

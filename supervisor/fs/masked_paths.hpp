@@ -22,6 +22,7 @@ struct MaskedPath {
 struct MaskPlan {
   std::vector<MaskedPath> masks;
   std::vector<std::string> notes;  // deny entries the masks cannot cover (for explain)
+  bool in_user_namespace = false;  // made in a user namespace of the caller's own (no CAP_SYS_ADMIN)
   bool empty() const { return masks.empty(); }
 };
 

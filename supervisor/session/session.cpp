@@ -15,6 +15,7 @@
 #include "compile/bpf_filter.hpp"
 #include "fs/landlock.hpp"
 #include "fs/masked_paths.hpp"
+#include "fs/user_namespace.hpp"
 #include "policy/capabilities.hpp"
 #include "report/run_report.hpp"
 #include "session/policy_source.hpp"
@@ -215,11 +216,17 @@ void Session::prepare() {
           "races; pass --allow-weaker=landlock to run anyway");
     spec_.masks = fs::plan_masks(policy_->filesystem);
     if (!spec_.masks.empty() && !fs::can_mask()) {
-      if (!weaker("masks"))
-        throw setup_error(
-            "deny entries are masked in a private mount namespace, which needs CAP_SYS_ADMIN: without it a rename or "
-            "symlink swap racing the supervisor's check could reach them; pass --allow-weaker=masks to run anyway");
-      spec_.masks = {};
+      // Without CAP_SYS_ADMIN: in a user namespace of the caller's own.
+      std::string obstacle = fs::user_namespace_obstacle();
+      if (obstacle.empty()) {
+        spec_.masks.in_user_namespace = true;
+      } else {
+        if (!weaker("masks"))
+          throw setup_error("deny entries are masked in a private mount namespace, which needs CAP_SYS_ADMIN or a user "
+                            "namespace, and " + obstacle + ": without masks a rename or symlink swap racing the "
+                            "supervisor's check could reach them; pass --allow-weaker=masks to run anyway");
+        spec_.masks = {};
+      }
     }
     // The child changes directory after masking, by path, so that a working
     // directory inside a masked tree is refused rather than kept beneath it.

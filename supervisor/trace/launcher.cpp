@@ -1,5 +1,7 @@
 #include "trace/launcher.hpp"
 
+#include "fs/user_namespace.hpp"
+
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
@@ -113,6 +115,8 @@ Launched launch(const LaunchSpec& spec) {
     // Needs CAP_SYS_ADMIN, so before the uid changes; before Landlock, which
     // forbids mount changes; before chdir, so a working directory inside a
     // masked tree is refused rather than kept open beneath the mask.
+    if (spec.masks.in_user_namespace && !spec.masks.empty())
+      if (int e = fs::enter_user_namespace(getuid(), getgid()); e != 0) child_fail(keep, ChildStep::Masks, e);
     if (int e = fs::apply_masks(spec.masks); e != 0) child_fail(keep, ChildStep::Masks, e);
     if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) child_fail(keep, ChildStep::Cwd, errno);
     lock_securebits(spec.keep_caps);
