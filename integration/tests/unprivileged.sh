@@ -49,6 +49,14 @@ expect_file_present "$WORK/out/made"
 expect_file_absent "$WORK/box/not-made"
 expect_that "the file is the ordinary user's" test "$(stat -c %u "$WORK/out/made")" = 65534
 
+# --user and --group: the caller itself is accepted, anyone else refused.
+as_user --user 65534 --group 65534 -- /usr/bin/id -u
+expect_status 0
+expect_stdout_equals "65534"
+as_user --user root -- /usr/bin/id -u
+expect_status 125
+expect_stderr_contains "only root can run the program as another user"
+
 # Threads: every checked open is copied into the scratch region through
 # /proc/PID/mem, which an ordinary tracer may write.
 as_user --policy "$P" -- ./sg_threads 300

@@ -94,7 +94,6 @@ std::optional<unsigned long> id_number(const std::string& text) {
 // --group names the group (then no supplementary groups), as su and sudo do.
 void set_credentials(trace::LaunchSpec& spec, const RunConfig& c) {
   if (!c.user && !c.group) return;
-  if (geteuid() != 0) throw setup_error("--user/--group need sysgate to run as root");
   if (c.user) {
     const passwd* pw = getpwnam(c.user->c_str());
     if (pw != nullptr) {
@@ -126,6 +125,14 @@ void set_credentials(trace::LaunchSpec& spec, const RunConfig& c) {
     spec.groups.clear();
   }
   if (spec.groups.empty() && spec.gid) spec.groups.push_back(*spec.gid);
+  if (geteuid() != 0) {
+    // Without root the program can only be who the caller is already.
+    if (spec.uid.value_or(getuid()) != getuid() || spec.gid.value_or(getgid()) != getgid())
+      throw setup_error("--user/--group: only root can run the program as another user or group");
+    spec.uid.reset();
+    spec.gid.reset();
+    spec.groups.clear();
+  }
 }
 
 bool same_path(const std::string& a, const std::string& b) {
