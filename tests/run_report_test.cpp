@@ -43,7 +43,7 @@ TEST(RunReport, HostileBytesStillGiveAValidReport) {
   policy.name = "p";  // policy::canonical_text() hashes the name: not the program's bytes
   policy.sources = {std::string("/p\xfe.yaml", 8)};
   std::vector<limits::AppliedLimit> limits;
-  ReportInputs in{r, log, policy, limits, "seccomp", {"/bin/prog", std::string("arg\xff", 4)}, {}};
+  ReportInputs in{r, log, policy, limits, "seccomp", {"/bin/prog", std::string("arg\xff", 4)}, {}, {}};
   std::string text;
   ASSERT_NO_THROW(text = run_report(in));
   nlohmann::json j;
@@ -64,9 +64,36 @@ TEST(RunReport, ValidUtf8IsKept) {
   EventLog log(nullptr, "");
   Policy policy;
   std::vector<limits::AppliedLimit> limits;
-  ReportInputs in{r, log, policy, limits, "ptrace", {"/bin/echo", "\xc3\xa9t\xc3\xa9 \xe2\x82\xac"}, {}};
+  ReportInputs in{r, log, policy, limits, "ptrace", {"/bin/echo", "\xc3\xa9t\xc3\xa9 \xe2\x82\xac"}, {}, {}};
   auto j = nlohmann::json::parse(run_report(in));
   EXPECT_EQ(j["command"][1], "\xc3\xa9t\xc3\xa9 \xe2\x82\xac");
+}
+
+TEST(RunReport, GuaranteesSayWhatWasGivenAndHow) {
+  RunResult r;
+  EventLog log(nullptr, "");
+  Policy policy;
+  std::vector<limits::AppliedLimit> limits;
+  ReportInputs none{r, log, policy, limits, "seccomp", {"/bin/true"}, {}, {}};
+  auto j = nlohmann::json::parse(run_report(none));
+  EXPECT_EQ(j["guarantees"]["privileged"], false);
+  EXPECT_TRUE(j["guarantees"]["landlock"].is_null());
+  EXPECT_TRUE(j["guarantees"]["masks"].is_null());
+  EXPECT_EQ(j["guarantees"]["cgroups"], nlohmann::json::array());
+
+  Guarantees g;
+  g.landlock_abi = 6;
+  g.landlock_filesystem = true;
+  g.signals_scoped = true;
+  g.masks = 2;
+  g.masks_in_user_namespace = true;
+  g.cgroups = "/sys/fs/cgroup/a/sysgate-1-0 /sys/fs/cgroup/memory/sysgate-1-0";
+  ReportInputs user{r, log, policy, limits, "seccomp", {"/bin/true"}, {}, g};
+  j = nlohmann::json::parse(run_report(user));
+  EXPECT_EQ(j["guarantees"]["landlock"], (nlohmann::json{{"abi", 6}, {"filesystem", true}, {"signals", true}}));
+  EXPECT_EQ(j["guarantees"]["masks"], (nlohmann::json{{"count", 2}, {"namespace", "user"}}));
+  EXPECT_EQ(j["guarantees"]["cgroups"],
+            (nlohmann::json{"/sys/fs/cgroup/a/sysgate-1-0", "/sys/fs/cgroup/memory/sysgate-1-0"}));
 }
 
 }  // namespace

@@ -10,6 +10,9 @@
 #include "compile/bpf_filter.hpp"
 #include "fs/landlock.hpp"
 #include "fs/masked_paths.hpp"
+#include "fs/user_namespace.hpp"
+#include "limits/enforcer.hpp"
+#include "trace/yama.hpp"
 
 namespace sysgate::cli {
 namespace {
@@ -177,11 +180,28 @@ std::string explain(const compile::Plan& plan, bool with_bpf) {
     }
     auto masks = fs::plan_masks(p.filesystem);
     if (!masks.empty() || !masks.notes.empty()) {
-      out << "  masked in the program's mount namespace (needs CAP_SYS_ADMIN, else --allow-weaker=masks):\n";
+      std::string how;
+      if (fs::can_mask())
+        how = "in a private mount namespace (this user has CAP_SYS_ADMIN)";
+      else if (std::string why = fs::user_namespace_obstacle(); why.empty())
+        how = "in a private mount namespace inside a user namespace of this user's own (no CAP_SYS_ADMIN)";
+      else
+        how = "NOT here: " + why + "; run needs --allow-weaker=masks";
+      out << "  masked " << how << ":\n";
       for (const auto& m : masks.masks) out << "    " << m.path << (m.directory ? "/" : "") << "\n";
       for (const auto& n : masks.notes) out << "    not covered: " << n << "\n";
     }
   }
+  out << "\non this host, for this user:\n";
+  if (std::string why = trace::ptrace_obstacle(); !why.empty()) out << "  run refused: " << why << "\n";
+  out << "  signals to processes outside the sandbox: "
+      << (fs::landlock_abi() >= 6 ? "refused by Landlock's signal scope"
+                                  : "NOT scoped (Landlock ABI 6 missing; run needs --allow-weaker=signals)")
+      << "\n";
+  limits::LimitEnforcer limits(p.limits, true);
+  for (const auto& l : limits.applied())
+    out << "  limit " << l.name << ": " << limits::to_string(l.mechanism) << "\n";
+  if (limits.applied().empty()) out << "  limits: none set\n";
   if (p.network.present) {
     out << "\nnetwork section (socket calls no rule decided; errno " << arch::errno_name(p.network.error) << "):\n  allow:";
     for (const auto& a : p.network.allow) out << " " << a;

@@ -38,7 +38,7 @@ constexpr int kExitInvalidPolicy = 1;
 const char* const kUsage =
     "usage: sysgate run [--policy FILE|NAME] [--engine seccomp|ptrace] [--log FILE] [--report FILE|-] [--quiet]\n"
     "                   [--cpu-time T] [--wall-time T] [--memory SIZE] [--processes N] [--output SIZE]\n"
-    "                   [--file-size SIZE] [--open-files N] [--stack SIZE] [--no-cgroups]\n"
+    "                   [--file-size SIZE] [--open-files N] [--stack SIZE] [--no-cgroups | --cgroup DIR]\n"
     "                   [--stdin FILE|-] [--stdout FILE|-] [--stderr FILE|-] [--stderr-to-stdout] [--cwd DIR]\n"
     "                   [--clear-env] [--env NAME=VALUE]... [--user USER] [--group GROUP]\n"
     "                   [--keep-caps CAP,...|all] [--on-process-limit end|fail]\n"
@@ -142,7 +142,7 @@ po::options_description run_options() {
   auto text = [] { return po::value<std::string>(); };
   t.add_options()("policy", text())("engine", po::value<std::string>()->default_value("seccomp"))("log", text())(
       "report", text())("quiet", "")("cpu-time", text())("wall-time", text())("memory", text())("processes", text())(
-      "output", text())("file-size", text())("open-files", text())("stack", text())("no-cgroups", "")("stdin", text())(
+      "output", text())("file-size", text())("open-files", text())("stack", text())("no-cgroups", "")("cgroup", text())("stdin", text())(
       "stdout", text())("stderr", text())("stderr-to-stdout", "")("cwd", text())("clear-env", "")(
       "env", po::value<std::vector<std::string>>())("user", text())("group", text())(
       "allow-weaker", po::value<std::vector<std::string>>())("keep-caps", text())("on-process-limit", text());
@@ -205,6 +205,7 @@ session::RunConfig run_config(const ParsedCommand& parsed) {
   c.allow_weaker = opt_value<std::vector<std::string>>(vm, "allow-weaker").value_or(std::vector<std::string>{});
   const char* no_cg = std::getenv("SYSGATE_NO_CGROUPS");
   c.use_cgroups = vm.count("no-cgroups") == 0 && !(no_cg != nullptr && *no_cg != '\0' && std::string(no_cg) != "0");
+  c.cgroup_parent = opt_value<std::string>(vm, "cgroup");
   c.quiet = vm.count("quiet") > 0;
   c.caller_cwd = caller_cwd();
   return c;

@@ -2,9 +2,12 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <climits>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -159,10 +162,38 @@ const char* to_string(Mechanism m) {
   return "?";
 }
 
-RunCgroups RunCgroups::create(bool want_memory, bool want_pids) {
+std::string delegated_parent_problem(const std::string& path) {
+  struct statfs fs{};
+  if (statfs(path.c_str(), &fs) != 0) return path + ": " + std::strerror(errno);
+  if (fs.f_type != CGROUP2_SUPER_MAGIC) return path + " is not a directory of a cgroup v2 mount";
+  if (access(path.c_str(), W_OK) != 0)
+    return "cannot create a cgroup in " + path + ": " + std::strerror(errno) + " (it is not delegated to this user)";
+  // Moving a process needs write access to cgroup.procs of the common
+  // ancestor of where it is and where it goes.
+  char real[PATH_MAX];
+  auto own = own_dir("");
+  if (realpath(path.c_str(), real) == nullptr || !own) return "cannot find this process's cgroup v2";
+  std::string target = real, from = *own, common = from;
+  auto within = [](const std::string& dir, const std::string& p) {
+    return p == dir || (p.compare(0, dir.size(), dir) == 0 && (dir.back() == '/' || p[dir.size()] == '/'));
+  };
+  while (!within(common, target)) {
+    auto slash = common.rfind('/');
+    if (slash == std::string::npos || slash == 0) break;
+    common.resize(slash);
+  }
+  if (!within(common, target)) return path + " is not in the cgroup hierarchy this process is in (" + from + ")";
+  if (access((common + "/cgroup.procs").c_str(), W_OK) != 0)
+    return "sysgate runs in " + from + ", and moving the program from there to " + path + " needs write access to " +
+           common + "/cgroup.procs: start sysgate from inside that delegated subtree (for example with "
+           "systemd-run --user --scope)";
+  return {};
+}
+
+RunCgroups RunCgroups::create(bool want_memory, bool want_pids, const std::string& parent) {
   RunCgroups g;
   std::string name = unique_name();
-  if (auto own = own_dir("")) {
+  if (auto own = parent.empty() ? own_dir("") : std::optional<std::string>(parent)) {
     // Delegate memory/pids to our children where the hierarchy lets us (it does
     // not when our own cgroup holds processes and is not the root).
     auto available = read_file(*own + "/cgroup.controllers");

@@ -16,11 +16,19 @@ namespace sysgate::limits {
 enum class Mechanism { CgroupV2, CgroupV1, Rlimit, Supervisor };
 const char* to_string(Mechanism m);
 
+// Empty when `path` can hold the run's cgroup v2 for this process: a
+// directory of a cgroup2 mount that the caller may write, whose common
+// ancestor with the supervisor's own cgroup lets it move the program there
+// (the kernel's delegation rule); else why not, in one sentence.
+std::string delegated_parent_problem(const std::string& path);
+
 class RunCgroups {
  public:
   // Creates what the host offers for the controllers asked for; never throws.
-  // Controllers it cannot set up are simply absent (callers fall back).
-  static RunCgroups create(bool want_memory, bool want_pids);
+  // Controllers it cannot set up are simply absent (callers fall back). The
+  // run's cgroup v2 is made beneath `parent` when given (a delegated subtree,
+  // see delegated_parent_problem), else beneath the supervisor's own cgroup.
+  static RunCgroups create(bool want_memory, bool want_pids, const std::string& parent = {});
   RunCgroups() = default;
   RunCgroups(RunCgroups&&) noexcept;
   RunCgroups& operator=(RunCgroups&&) noexcept;

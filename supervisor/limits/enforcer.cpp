@@ -20,8 +20,14 @@ void set_rlimit(pid_t pid, __rlimit_resource resource, std::uint64_t soft, std::
 
 }  // namespace
 
-LimitEnforcer::LimitEnforcer(const Limits& limits, bool use_cgroups) : limits_(limits) {
-  if (use_cgroups) cgroups_ = RunCgroups::create(limits.memory.has_value(), limits.processes.has_value());
+LimitEnforcer::LimitEnforcer(const Limits& limits, bool use_cgroups, const std::string& cgroup_parent)
+    : limits_(limits) {
+  if (use_cgroups) {
+    cgroups_ = RunCgroups::create(limits.memory.has_value(), limits.processes.has_value(), cgroup_parent);
+    if (!cgroup_parent.empty() && !cgroups_.can_kill())
+      throw std::runtime_error("--cgroup " + cgroup_parent + ": cannot create the run's cgroup there: " +
+                               std::strerror(errno));
+  }
   start_ = std::chrono::steady_clock::now();
   auto add = [&](const char* name, double v, Mechanism m) { applied_.push_back({name, v, m}); };
   if (limits_.cpu_time_s) add("cpu_time", *limits_.cpu_time_s, cgroups_.cpu().value_or(Mechanism::Supervisor));

@@ -27,7 +27,10 @@ struct AppliedLimit {
 
 class LimitEnforcer {
  public:
-  LimitEnforcer(const Limits& limits, bool use_cgroups);
+  // `cgroup_parent`: where the run's cgroup v2 is made (--cgroup); none: beneath
+  // the supervisor's own. Throws std::runtime_error when a cgroup cannot be made
+  // in the parent the user named.
+  LimitEnforcer(const Limits& limits, bool use_cgroups, const std::string& cgroup_parent = {});
 
   // In the parent while the child waits before exec: cgroups and rlimits.
   // Throws std::runtime_error naming the limit when one cannot be applied.

@@ -47,6 +47,23 @@ std::string run_report(const ReportInputs& in) {
   j["engine"] = in.engine;
   j["command"] = in.command;
   j["allow_weaker"] = in.allow_weaker;
+  const Guarantees& g = in.guarantees;
+  J cgroups = J::array();
+  for (std::size_t at = 0; at < g.cgroups.size();) {
+    std::size_t end = std::min(g.cgroups.find(' ', at), g.cgroups.size());
+    cgroups.push_back(g.cgroups.substr(at, end - at));
+    at = end + 1;
+  }
+  j["guarantees"] = {
+      {"privileged", g.privileged},
+      {"landlock", g.landlock_abi == 0 ? J(nullptr)
+                                       : J{{"abi", g.landlock_abi},
+                                           {"filesystem", g.landlock_filesystem},
+                                           {"signals", g.signals_scoped}}},
+      {"masks", g.masks == 0 ? J(nullptr)
+                             : J{{"count", g.masks},
+                                 {"namespace", g.masks_in_user_namespace ? "user" : "mount"}}},
+      {"cgroups", cgroups}};
   j["error"] = r.error.empty() ? J(nullptr) : J(r.error);
   return json_text(j);  // never throws on the program's bytes
 }

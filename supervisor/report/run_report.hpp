@@ -11,6 +11,18 @@
 
 namespace sysgate::report {
 
+// Which of sysgate's own guarantees a run was given, and how (the report's
+// "guarantees" object); limits name their mechanism in "limits".
+struct Guarantees {
+  bool privileged = false;        // the supervisor had CAP_SYS_ADMIN (root)
+  int landlock_abi = 0;           // 0: no Landlock applied
+  bool landlock_filesystem = false;  // the filesystem backstop
+  bool signals_scoped = false;    // signals reach only the sandbox
+  std::size_t masks = 0;          // deny entries masked
+  bool masks_in_user_namespace = false;
+  std::string cgroups;            // the run's cgroup directories, space-separated
+};
+
 struct ReportInputs {
   const RunResult& result;
   const EventLog& log;
@@ -19,6 +31,7 @@ struct ReportInputs {
   std::string engine;
   std::vector<std::string> command;
   std::vector<std::string> allow_weaker;
+  Guarantees guarantees;
 };
 
 // One line of JSON, no trailing newline.

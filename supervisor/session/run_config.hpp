@@ -34,6 +34,7 @@ struct RunConfig {
   std::vector<std::string> allow_weaker;
   std::optional<std::uint64_t> keep_caps;  // capabilities kept (bit N: capability N); overrides the policy's
   bool use_cgroups = true;
+  std::optional<std::string> cgroup_parent;  // --cgroup: a delegated cgroup v2 to make the run's cgroup in
   bool quiet = false;                 // no decision lines on stderr
   std::string caller_cwd;             // where relative paths of the options start
 };

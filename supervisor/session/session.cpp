@@ -16,6 +16,7 @@
 #include "fs/landlock.hpp"
 #include "fs/masked_paths.hpp"
 #include "fs/user_namespace.hpp"
+#include "trace/yama.hpp"
 #include "policy/capabilities.hpp"
 #include "report/run_report.hpp"
 #include "session/policy_source.hpp"
@@ -211,6 +212,7 @@ void Session::prepare() {
     throw setup_error("keeping " + policy::capabilities_text(risky) +
                       " would let the program undo the sandbox's own guarantees; pass --allow-weaker=capabilities "
                       "to run anyway");
+  if (std::string why = trace::ptrace_obstacle(); !why.empty()) throw setup_error("cannot trace the program: " + why);
   if (!fs::scope_signals(spec_.landlock) && !weaker("signals"))
     throw setup_error(
         "this kernel cannot scope signals (Landlock ABI 6): the program could signal processes outside the sandbox; "
@@ -240,6 +242,15 @@ void Session::prepare() {
     if (!spec_.masks.empty() && spec_.cwd.empty()) spec_.cwd = cwd;
   }
 
+  guarantees_.privileged = fs::can_mask();
+  if (spec_.landlock.handled != 0 || spec_.landlock.scoped != 0) {
+    guarantees_.landlock_abi = spec_.landlock.abi;
+    guarantees_.landlock_filesystem = spec_.landlock.handled != 0;
+    guarantees_.signals_scoped = spec_.landlock.scoped != 0;
+  }
+  guarantees_.masks = spec_.masks.masks.size();
+  guarantees_.masks_in_user_namespace = spec_.masks.in_user_namespace;
+
   plan_.emplace(compile::compile(std::move(*policy_), c.engine));
   policy_.reset();
   if (c.engine == compile::Engine::Seccomp) {
@@ -255,7 +266,17 @@ void Session::prepare() {
     throw setup_error(e.what());
   }
   const Limits& limits = plan_->policy.limits;
-  enforcer_ = std::make_unique<limits::LimitEnforcer>(limits, c.use_cgroups);
+  if (c.cgroup_parent) {
+    if (!c.use_cgroups) throw setup_error("--cgroup and --no-cgroups contradict each other");
+    if (std::string why = limits::delegated_parent_problem(*c.cgroup_parent); !why.empty())
+      throw setup_error("--cgroup: " + why);
+  }
+  try {
+    enforcer_ = std::make_unique<limits::LimitEnforcer>(limits, c.use_cgroups, c.cgroup_parent.value_or(""));
+  } catch (const std::runtime_error& e) {
+    throw setup_error(e.what());
+  }
+  guarantees_.cgroups = enforcer_->cgroups_used();
   if (limits.output) {
     relay_ = std::make_unique<limits::OutputRelay>(stdio_->out() >= 0 ? stdio_->out() : 1,
                                                    stdio_->err() >= 0 ? stdio_->err() : 2, limits.output);
@@ -307,7 +328,7 @@ std::string Session::report(const RunResult& result) const {
   const Policy& policy = plan_ ? plan_->policy : (policy_ ? *policy_ : no_policy);
   return report::run_report({result, log_ ? *log_ : none, policy, enforcer_ ? enforcer_->applied() : no_limits,
                              config_.engine == compile::Engine::Ptrace ? "ptrace" : "seccomp", config_.program,
-                             config_.allow_weaker});
+                             config_.allow_weaker, guarantees_});
 }
 
 }  // namespace sysgate::session

@@ -17,6 +17,7 @@
 #include "limits/enforcer.hpp"
 #include "limits/output_relay.hpp"
 #include "report/event_log.hpp"
+#include "report/run_report.hpp"
 #include "session/run_config.hpp"
 #include "session/stdio.hpp"
 #include "sysgate/result.hpp"
@@ -67,6 +68,7 @@ class Session {
   std::unique_ptr<limits::LimitEnforcer> enforcer_;
   std::unique_ptr<limits::OutputRelay> relay_;
   trace::LaunchSpec spec_;
+  report::Guarantees guarantees_;
   std::vector<std::string> policy_diagnostics_;
 };
 

@@ -1,0 +1,33 @@
+#include "trace/yama.hpp"
+
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <fstream>
+
+namespace sysgate::trace {
+
+std::string yama_obstacle(std::optional<int> scope, bool has_cap_sys_ptrace) {
+  if (!scope || *scope <= 1) return {};
+  if (*scope == 2) {
+    if (has_cap_sys_ptrace) return {};
+    return "Yama lets only processes with CAP_SYS_PTRACE trace others (kernel.yama.ptrace_scope=2); run sysgate as "
+           "root, or allow tracing of one's own children with sysctl -w kernel.yama.ptrace_scope=1";
+  }
+  return "Yama forbids ptrace on this machine (kernel.yama.ptrace_scope=" + std::to_string(*scope) +
+         "), for root too, and the setting cannot be lowered until the next boot";
+}
+
+std::string ptrace_obstacle() {
+  std::optional<int> scope;
+  std::ifstream in("/proc/sys/kernel/yama/ptrace_scope");
+  if (int v = 0; in >> v) scope = v;
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  bool cap = syscall(SYS_capget, &header, data) == 0 &&
+             (data[CAP_SYS_PTRACE / 32].effective & (1u << (CAP_SYS_PTRACE % 32))) != 0;
+  return yama_obstacle(scope, cap);
+}
+
+}  // namespace sysgate::trace
