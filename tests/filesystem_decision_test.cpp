@@ -68,11 +68,30 @@ class FakeMemory : public CallMemory {
         error = ENOENT;
         return nullptr;
       }
-      it = extra.emplace(path, fs::ResolvedPath{norm, true, true, false, {}}).first;
+      it = extra.emplace(path, fs::ResolvedPath{norm, true, true, false, {}, "/"}).first;
     }
     return &it->second;
   }
   std::set<std::string> missing;
+  std::vector<std::pair<int, std::string>> redirects;
+  std::map<int, fs::ResolvedPath> named;  // named_path() where path() fails
+  const fs::ResolvedPath* named_path(int index, int& error) override {
+    if (const fs::ResolvedPath* p = path(index, error)) return p;
+    auto it = named.find(index);
+    if (it == named.end()) return nullptr;
+    error = 0;
+    return &it->second;
+  }
+  const fs::ResolvedPath* redirect(int index, const std::string& to, int& error) override {
+    redirects.emplace_back(index, to);
+    if (missing.contains(to)) {
+      error = ENOENT;
+      paths[index].reset();
+      return nullptr;
+    }
+    paths[index] = fs::ResolvedPath{fs::normalize(to), true, true, false, {}, "/"};
+    return &*paths[index];
+  }
   const std::vector<net::SocketAddress>* addresses(int& error) override {
     if (!addrs) {
       error = addr_error;
@@ -82,9 +101,9 @@ class FakeMemory : public CallMemory {
   }
 };
 
-fs::ResolvedPath file(const std::string& p, bool exists = true) { return fs::ResolvedPath{p, exists, true, false, {}}; }
-fs::ResolvedPath nonfile(const std::string& p) { return fs::ResolvedPath{p, true, false, false, {}}; }
-fs::ResolvedPath via_fd(const std::string& p, bool is_file) { return fs::ResolvedPath{p, true, is_file, true, {}}; }
+fs::ResolvedPath file(const std::string& p, bool exists = true) { return fs::ResolvedPath{p, exists, true, false, {}, "/"}; }
+fs::ResolvedPath nonfile(const std::string& p) { return fs::ResolvedPath{p, true, false, false, {}, p}; }
+fs::ResolvedPath via_fd(const std::string& p, bool is_file) { return fs::ResolvedPath{p, true, is_file, true, {}, p}; }
 
 net::SocketAddress ip4(const char* ip, int port) {
   net::SocketAddress a;
@@ -631,6 +650,131 @@ rules:
   EXPECT_TRUE(Denied(connect_(plan, {ip6("::1", 53)}, "sendto"), EPERM, RULE));
   EXPECT_TRUE(Allowed(connect_(plan, {ip6("::1", 54)}, "sendto")));
   EXPECT_TRUE(Allowed(connect_(plan, {}, "sendto")));  // no destination: `in` does not hold
+}
+
+}  // namespace
+}  // namespace sysgate
+
+namespace sysgate {
+namespace {
+
+// Rewriting rules: a redirect is checked by the filesystem section on its new
+// path; rewrites carry on to the later rules; `when` fires on its schedule.
+const char* kRewriting = R"(
+version: 1
+default: allow
+rules:
+  - syscalls: [openat]
+    args: {path: {eq: "$T/ro/a"}}
+    action: {redirect: "$T/ro/secret"}
+  - syscalls: [openat]
+    args: {path: {glob: "$T/tmp/**"}}
+    action: {redirect: "$T/rw/**"}
+  - syscalls: [openat]
+    args: {flags: {any: [O_CREAT]}}
+    action: {rewrite: {mode: 0600, flags: {set: [O_CLOEXEC]}}}
+  - syscalls: [openat]
+    args: {flags: {all: [O_CLOEXEC, O_CREAT]}}
+    action: {deny: EROFS}
+  - syscalls: [write]
+    when: {from: 2, every: 2, until: 6}
+    action: {return: -ENOSPC}
+filesystem:
+  read: ["$T/ro/**", "$T/tmp/**"]
+  write: ["$T/rw/**"]
+  deny: ["$T/ro/secret"]
+  errno: EPERM
+)";
+
+TEST_F(Decide, RedirectOntoADeniedFileIsRefused) {
+  auto plan = compile(kRewriting);
+  FakeMemory m;
+  m.paths[1] = file(subst("$T/ro/a"));
+  Decision d = decide(plan, "openat", {static_cast<std::uint64_t>(AT_FDCWD), 0x1000, O_RDONLY}, &m);
+  EXPECT_TRUE(Denied(d, EPERM, FS));
+  ASSERT_EQ(d.redirects.size(), 1u);
+  EXPECT_EQ(d.redirects[0].from, subst("$T/ro/a"));
+  EXPECT_EQ(d.redirects[0].to, subst("$T/ro/secret"));
+}
+
+TEST_F(Decide, RedirectKeepsTheTailAndIsCheckedOnItsNewPath) {
+  auto plan = compile(kRewriting);
+  FakeMemory m;
+  m.paths[1] = file(subst("$T/tmp/d/x"));
+  Decision d = decide(plan, "openat", {static_cast<std::uint64_t>(AT_FDCWD), 0x1000, O_WRONLY}, &m);
+  EXPECT_TRUE(Allowed(d));  // a write, allowed under $T/rw only
+  ASSERT_EQ(m.redirects.size(), 1u);
+  EXPECT_EQ(m.redirects[0].second, subst("$T/rw/d/x"));
+  // Reached from a descriptor inside the redirected directory: not redirected.
+  FakeMemory inside;
+  fs::ResolvedPath p = file(subst("$T/tmp/d/x"));
+  p.walk_start = subst("$T/tmp/d");
+  inside.paths[1] = p;
+  d = decide(plan, "openat", {static_cast<std::uint64_t>(AT_FDCWD), 0x1000, O_WRONLY}, &inside);
+  EXPECT_TRUE(inside.redirects.empty());
+  EXPECT_TRUE(Denied(d, EPERM, FS));
+}
+
+TEST_F(Decide, RewriteGoesOnToTheLaterRulesWithTheNewValues) {
+  auto plan = compile(kRewriting);
+  FakeMemory m;
+  m.paths[1] = file(subst("$T/rw/new"), false);
+  Decision d = decide(plan, "openat", {static_cast<std::uint64_t>(AT_FDCWD), 0x1000, O_WRONLY | O_CREAT, 0644}, &m);
+  EXPECT_TRUE(Denied(d, EROFS, RULE));  // the next rule saw O_CLOEXEC set
+  ASSERT_EQ(d.edits.size(), 2u);
+  EXPECT_EQ(d.edits[0].index, 3);
+  EXPECT_EQ(d.edits[0].from, 0644u);
+  EXPECT_EQ(d.edits[0].to, 0600u);
+  EXPECT_EQ(d.edits[1].index, 2);
+  EXPECT_EQ(d.edits[1].to, static_cast<std::uint64_t>(O_WRONLY | O_CREAT | O_CLOEXEC));
+}
+
+TEST_F(Decide, WhenFiresOnItsScheduleAndOtherwiseDoesNotMatch) {
+  auto plan = compile(kRewriting);
+  compile::ScheduleState counts(7);
+  std::vector<int> fired;
+  for (int i = 1; i <= 8; ++i) {
+    Decision d = compile::decide(plan, Abi::X86_64, nr("write"), Args{1, 0x1000, 10}.v, nullptr, &counts, 100);
+    if (d.action.kind == Action::Kind::Return) {
+      EXPECT_EQ(d.action.value, -ENOSPC);
+      ASSERT_EQ(d.fired.size(), 1u);
+      EXPECT_EQ(d.fired[0].second, static_cast<std::uint64_t>(i));
+      fired.push_back(i);
+    } else {
+      EXPECT_TRUE(Allowed(d));
+    }
+  }
+  EXPECT_EQ(fired, (std::vector<int>{2, 4, 6}));
+}
+
+TEST(Schedule, ProbabilityIsReproducibleBySeed) {
+  Schedule w;
+  w.probability = 0.3;
+  auto firings = [&](std::uint64_t seed) {
+    std::vector<std::uint64_t> out;
+    for (std::uint64_t c = 1; c <= 2000; ++c)
+      if (w.fires(c, seed, 99)) out.push_back(c);
+    return out;
+  };
+  auto a = firings(42);
+  EXPECT_EQ(a, firings(42));
+  EXPECT_NE(a, firings(43));
+  EXPECT_GT(a.size(), 500u);  // about 600 of 2000
+  EXPECT_LT(a.size(), 700u);
+}
+
+TEST(ArgEditTest, ClampsAndBitsKeepTheUpperHalfOf32BitArguments) {
+  ArgEdit e;
+  e.op = ArgEdit::Op::Max;
+  e.value = 65536;
+  EXPECT_EQ(e.apply(1000000, false, false), 65536u);
+  EXPECT_EQ(e.apply(100, false, false), 100u);
+  e.op = ArgEdit::Op::Or;
+  e.value = 0x80000;
+  EXPECT_EQ(e.apply(0xdead000000000001ull, true, false), 0xdead000000080001ull);
+  e.op = ArgEdit::Op::Min;
+  e.value = static_cast<std::uint64_t>(-5);
+  EXPECT_EQ(e.apply(static_cast<std::uint64_t>(-10), false, true), static_cast<std::uint64_t>(-5));
 }
 
 }  // namespace

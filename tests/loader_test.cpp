@@ -256,13 +256,85 @@ TEST(LoaderErrors, UnknownAction) {
   EXPECT_TRUE(OneError(kHead + "default: allw\n", 2, 10, "unknown action 'allw' (did you mean 'allow'?)"));
 }
 
-TEST(LoaderErrors, ReturnRedirectRewriteNotSupportedYet) {
-  EXPECT_TRUE(OneError(kHead + "rules:\n  - syscalls: [getuid]\n    action: {return: 0}\n", 4, 14,
-                       "action 'return' is not supported yet"));
-  EXPECT_TRUE(OneError(kHead + "rules:\n  - syscalls: [openat]\n    action: {redirect: /box/x}\n", 4, 14,
-                       "action 'redirect' is not supported yet"));
-  EXPECT_TRUE(OneError(kHead + "rules:\n  - syscalls: [openat]\n    action: {rewrite: {mode: 0600}}\n", 4, 14,
-                       "action 'rewrite' is not supported yet"));
+TEST(Loader, ReturnRedirectRewriteWhenDelay) {
+  Policy p = load(kHead + R"(tmp: private
+rules:
+  - syscalls: [getuid]
+    action: {return: 1000}
+  - syscalls: [write]
+    args: {fd: {eq: 1}}
+    when: {nth: 3, per: process}
+    action: {return: -ENOSPC, delay: 50ms}
+  - syscalls: [openat]
+    args: {path: {glob: "/tmp/**"}}
+    action: {redirect: "${RUNDIR}/tmp/**"}
+  - syscalls: [openat]
+    action: {rewrite: {flags: {set: [O_CLOEXEC]}, mode: 0600}}
+  - syscalls: [read]
+    when: {from: 2, every: 5, until: 20}
+    action: {rewrite: {count: {max: 65536}}}
+  - syscalls: [mmap]
+    when: {probability: 0.25, seed: 42}
+    action: {deny: ENOMEM}
+)");
+  ASSERT_EQ(p.rules.size(), 6u);
+  EXPECT_TRUE(p.private_tmp);
+  EXPECT_EQ(p.rules[0].action.kind, Action::Kind::Return);
+  EXPECT_EQ(p.rules[0].action.value, 1000);
+  EXPECT_EQ(p.rules[1].action.value, -28);
+  EXPECT_DOUBLE_EQ(p.rules[1].action.delay_s, 0.05);
+  ASSERT_TRUE(p.rules[1].when);
+  EXPECT_EQ(p.rules[1].when->from, 3u);
+  EXPECT_EQ(p.rules[1].when->until, 3u);
+  EXPECT_TRUE(p.rules[1].when->per_process);
+  EXPECT_EQ(p.rules[2].action.kind, Action::Kind::Redirect);
+  EXPECT_EQ(p.rules[2].action.target, "/RUNDIR/tmp/**");  // no run: a stand-in
+  ASSERT_EQ(p.rules[3].action.edits.size(), 2u);
+  EXPECT_EQ(p.rules[3].action.edits[0].op, ArgEdit::Op::Or);
+  EXPECT_EQ(p.rules[3].action.edits[0].value, 02000000u);  // O_CLOEXEC
+  EXPECT_EQ(p.rules[3].action.edits[1].op, ArgEdit::Op::Set);
+  EXPECT_EQ(p.rules[3].action.edits[1].value, 0600u);
+  EXPECT_EQ(p.rules[4].when->every, 5u);
+  EXPECT_EQ(p.rules[4].action.edits[0].op, ArgEdit::Op::Max);
+  EXPECT_EQ(p.rules[5].when->seed, 42u);
+  EXPECT_DOUBLE_EQ(*p.rules[5].when->probability, 0.25);
+}
+
+TEST(Loader, RundirExpandsToTheRunsDirectory) {
+  Policy p = policy::load_text(kHead + "filesystem:\n  write: [\"${RUNDIR}/**\"]\n", "p.yaml",
+                               LoadOptions{"/box", "/tmp/sysgate-run-x"});
+  ASSERT_EQ(p.filesystem.write.size(), 1u);
+  EXPECT_EQ(p.filesystem.write[0], "/tmp/sysgate-run-x/**");
+}
+
+TEST(LoaderErrors, RewritingActionsAreChecked) {
+  EXPECT_TRUE(OneError(kHead + "rules:\n  - syscalls: [openat]\n    action: {redirect: /box/x}\n", 4, 24,
+                       "a redirect needs a path test on the argument it replaces"));
+  EXPECT_TRUE(OneError(kHead + "rules:\n  - syscalls: [openat]\n    args: {path: {eq: /a}}\n    action: {redirect: /b/**}\n",
+                       5, 24, "its test must be one {prefix: P}"));
+  EXPECT_TRUE(OneError(kHead + "rules:\n  - syscalls: [openat]\n    action: {rewrite: {path: /x}}\n", 4, 24,
+                       "points into the program's memory; rewrite changes scalar arguments (redirect changes paths)"));
+  EXPECT_TRUE(OneError(kHead + "rules:\n  - syscalls: [openat]\n    action: {rewrite: {mood: 0600}}\n", 4, 24,
+                       "'openat' has no argument 'mood' (did you mean 'mode'?)"));
+  EXPECT_TRUE(OneError(kHead + "rules:\n  - syscalls: [getuid]\n    action: {return: -ENOSPAC}\n", 4, 22,
+                       "'return' takes a number or -ERRNO such as -ENOSPC, got '-ENOSPAC' (did you mean 'ENOSPC'?)"));
+  EXPECT_TRUE(OneError(kHead + "rules:\n  - syscalls: [getuid]\n    action: {return: 0, deny: EPERM}\n", 4, 25,
+                       "an action does one of deny, return, redirect, rewrite"));
+  EXPECT_TRUE(OneError(kHead + "default: {return: 0}\n", 2, 11, "'return' cannot be the default"));
+}
+
+TEST(LoaderErrors, WhenValuesOutOfRange) {
+  auto rule = [](const std::string& when) {
+    return kHead + "rules:\n  - syscalls: [write]\n    when: " + when + "\n    action: {deny: EIO}\n";
+  };
+  EXPECT_TRUE(OneError(rule("{nth: 0}"), 4, 17, "'nth' counts matches from 1, got 0"));
+  EXPECT_TRUE(OneError(rule("{probability: 1.5}"), 4, 25, "'probability' is a number above 0 and at most 1"));
+  EXPECT_TRUE(OneError(rule("{probability: 0}"), 4, 25, "'probability' is a number above 0 and at most 1"));
+  EXPECT_TRUE(OneError(rule("{from: 5, until: 2}"), 4, 28, "'until' (2) is before 'from' (5)"));
+  EXPECT_TRUE(OneError(rule("{nth: 2, every: 3}"), 4, 27, "'nth' and 'every' cannot be combined"));
+  EXPECT_TRUE(OneError(rule("{seed: 3}"), 4, 18, "'seed' seeds a 'probability'"));
+  EXPECT_TRUE(OneError(rule("{nth: 1, per: thread}"), 4, 25, "'per' is tree or process"));
+  EXPECT_TRUE(OneError(rule("{nht: 1}"), 4, 12, "unknown key 'nht' in when (did you mean 'nth'?)"));
 }
 
 // Regression: `default: {return: 0}` once said "unknown action 'return' (did

@@ -1,6 +1,10 @@
 // What the supervisor does with one system call, and why.
 #pragma once
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "sysgate/policy.hpp"
 
 namespace sysgate {
@@ -15,11 +19,31 @@ struct Decision {
     Network,        // the policy's network section
     CopyOnCheck,    // an allowed call whose checked argument could not be copied (no room, no region)
   };
+  Decision() = default;
+  Decision(Action a, bool log_it, Source from, const Rule* by = nullptr)
+      : action(std::move(a)), log(log_it), source(from), rule(by) {}
   Action action;
   bool log = false;  // record it (log action, `log: true`, every deny and kill)
   Source source = Source::Default;
   const Rule* rule = nullptr;  // for Source::Rule
   std::uint8_t notes = 0;  // Rule::Note bits of the built-in rules the call matched
+
+  // What Redirect and Rewrite rules changed on the way (the call runs with
+  // these values when it is allowed; the program's registers are restored).
+  struct ArgChange {
+    int index = 0;
+    std::uint64_t from = 0, to = 0;
+  };
+  struct PathChange {
+    int index = 0;
+    std::string from, to;  // resolved paths
+  };
+  std::vector<ArgChange> edits;
+  std::vector<PathChange> redirects;
+  // Rules whose `when` fired, with the count they fired at.
+  std::vector<std::pair<const Rule*, std::uint64_t>> fired;
+  double delay_s = 0;  // the longest delay of the rules that applied
+  bool rewrites() const { return !edits.empty() || !redirects.empty() || action.kind == Action::Kind::Return; }
 
   // The rule's label, "default", ...; for logs and reports.
   std::string reason() const;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sysgate {
@@ -15,16 +16,55 @@ struct SourceLocation {
   int line = 0;    // 1-based; 0 when the fact has no place in a file
   int column = 0;  // 1-based
   std::string str() const;  // "file:line:column"
+  bool operator==(const SourceLocation&) const = default;
 };
 
 enum class Abi : std::uint8_t { X86_64, I386, X32 };
 
-// What a rule or the default does with a call.
+// One change of a scalar argument by a `rewrite` action: `flags: {set: [O_CLOEXEC]}`
+// is {arg "flags", Or, O_CLOEXEC}.
+struct ArgEdit {
+  enum class Op : std::uint8_t { Set, Or, Clear, Max, Min };
+  std::string arg;    // as written: "mode" or "arg3"
+  int position = -1;  // for argN; -1 when named (resolved per syscall)
+  Op op = Op::Set;
+  std::uint64_t value = 0;  // the value, the bits, or the bound
+  SourceLocation where;
+  bool operator==(const ArgEdit&) const = default;
+  // The argument's new value (`is32`: a 32-bit argument, compared and kept as such).
+  std::uint64_t apply(std::uint64_t old, bool is32, bool is_signed) const;
+};
+
+// What a rule or the default does with a call. Allow, Log, Deny, Kill and
+// Return decide it; Redirect and Rewrite change its arguments and let the
+// later rules, the sections and the default decide it with the new values.
 struct Action {
-  enum class Kind : std::uint8_t { Allow, Log, Deny, Kill };
+  enum class Kind : std::uint8_t { Allow, Log, Deny, Kill, Return, Redirect, Rewrite };
+  Action() = default;
+  Action(Kind k, int errno_value = 0) : kind(k), error(errno_value) {}  // NOLINT: {Kind, errno} reads well
   Kind kind = Kind::Allow;
-  int error = 0;  // errno for Deny
+  int error = 0;            // errno for Deny
+  std::int64_t value = 0;   // Return: what the call returns (-errno for a failure)
+  std::string target;       // Redirect: the new path; ending in "/**", the matched tail is kept
+  std::vector<ArgEdit> edits;  // Rewrite
+  double delay_s = 0;       // the call is held this long before it runs (or returns)
   bool operator==(const Action&) const = default;
+  // Whether the decision goes on to the later rules (Redirect, Rewrite).
+  bool passes_on() const { return kind == Kind::Redirect || kind == Kind::Rewrite; }
+};
+
+// A rule's `when`: on which of its matches it fires, counting the matches of
+// its syscalls and argument tests over the whole tree or per process. A rule
+// that does not fire does not match.
+struct Schedule {
+  std::uint64_t from = 1, every = 1, until = UINT64_MAX;  // {nth: N} is from N until N
+  std::optional<double> probability;     // fires with this probability (0 < p <= 1)
+  std::optional<std::uint64_t> seed;     // of the probability; unset: the run's seed
+  bool per_process = false;
+  bool operator==(const Schedule&) const = default;
+  // Whether match number `count` (from 1) fires, `seed` being the seed in force
+  // and `rule_key` telling rules apart.
+  bool fires(std::uint64_t count, std::uint64_t seed, std::uint64_t rule_key) const;
 };
 
 // One entry of a rule's `syscalls` list.
@@ -57,6 +97,7 @@ struct Rule {
   std::string name;  // as written, or empty
   std::vector<SyscallSelector> syscalls;
   std::vector<ArgTest> args;  // all must hold
+  std::optional<Schedule> when;
   Action action;
   bool log = false;      // `log: true`, or action log
   bool builtin = false;  // added by sysgate itself, not by the policy
@@ -124,6 +165,10 @@ struct Policy {
   // (CAP_CHOWN is bit 0, see <linux/capability.h>); 0, the default, keeps none.
   // Unioned over includes.
   std::uint64_t keep_caps = 0;
+  // `tmp: private`: /tmp (and $TMPDIR) are redirected to the run's own directory.
+  bool private_tmp = false;
+  // Set by the session for a private /tmp: (directory, where it is sent).
+  std::vector<std::pair<std::string, std::string>> tmp_redirects;
   std::vector<std::string> sources;      // files read, the top one first
   std::string canonical;                 // merged, expanded form (for hashing)
 };

@@ -35,6 +35,14 @@ struct Credentials {
   std::uint64_t capabilities = 0;  // kept (bit N: capability N)
 };
 
+// One firing of a rule's `when` schedule.
+struct Injection {
+  std::string rule;     // the rule's label
+  std::string syscall;
+  pid_t pid = 0;
+  std::uint64_t count = 0;  // the match it fired at
+};
+
 struct RunResult {
   Verdict verdict = Verdict::InternalError;
   std::optional<int> exit_code;  // when the program exited
@@ -51,6 +59,11 @@ struct RunResult {
   std::uint64_t processes_refused = 0;  // forks and clones refused at the processes limit
   std::vector<std::pair<pid_t, std::string>> leftover_processes;  // killed at the end: pid, command
   std::optional<Credentials> credentials;  // once the program was started
+  std::uint64_t injection_count = 0;   // `when` schedules that fired
+  std::vector<Injection> injections;   // the first kMaxInjections of them
+  static constexpr std::size_t kMaxInjections = 1000;
+  std::optional<std::uint64_t> seed;   // of the probability schedules, when the policy has one
+  std::string rundir;                  // the run's own directory (${RUNDIR}), if one was made
 
   // The exit status of `sysgate run` (see sysgate(1)).
   int exit_status() const;

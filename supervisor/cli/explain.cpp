@@ -20,6 +20,37 @@ namespace {
 std::string action_text(const Action& a) {
   std::string s = to_string(a.kind);
   if (a.kind == Action::Kind::Deny) s += " " + arch::errno_name(a.error);
+  if (a.kind == Action::Kind::Return)
+    s += " " + (a.value < 0 && a.value > -4096 ? "-" + arch::errno_name(static_cast<int>(-a.value)) : std::to_string(a.value));
+  if (a.kind == Action::Kind::Redirect) s += " to " + a.target;
+  if (a.kind == Action::Kind::Rewrite) {
+    static const char* const kOps[] = {"=", "|=", "&=~", "max", "min"};
+    std::string edits;
+    for (const auto& e : a.edits) {
+      char v[32];
+      std::snprintf(v, sizeof v, e.op == ArgEdit::Op::Or || e.op == ArgEdit::Op::Clear ? "0x%llx" : "%llu",
+                    static_cast<unsigned long long>(e.value));
+      edits += (edits.empty() ? "" : ", ") + e.arg + " " + kOps[static_cast<int>(e.op)] + " " + v;
+    }
+    s += " " + edits;
+  }
+  if (a.passes_on()) s += ", then the next rule decides";
+  if (a.delay_s > 0) s += " after a delay of " + std::to_string(a.delay_s).substr(0, 5) + " s";
+  return s;
+}
+
+std::string when_text(const Schedule& w) {
+  std::string s = "when";
+  if (w.from == w.until) {
+    s += " match " + std::to_string(w.from);
+  } else {
+    s += " matches " + std::to_string(w.from);
+    if (w.every != 1) s += ", every " + std::to_string(w.every);
+    s += w.until == UINT64_MAX ? " on" : " to " + std::to_string(w.until);
+  }
+  if (w.probability) s += ", with probability " + std::to_string(*w.probability).substr(0, 6);
+  if (w.seed) s += " (seed " + std::to_string(*w.seed) + ")";
+  s += w.per_process ? " of each process" : " of the tree";
   return s;
 }
 
@@ -61,6 +92,7 @@ std::string test_text(const ArgTest& t, std::string_view call = {}) {
 std::string rule_outcome(const Rule& r) {
   std::string s = action_text(r.action);
   if (r.log && r.action.kind != Action::Kind::Log) s += " +log";
+  if (r.when) s += " (" + when_text(*r.when) + ")";
   return s;
 }
 

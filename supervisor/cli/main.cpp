@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -42,6 +43,7 @@ const char* const kUsage =
     "                   [--stdin FILE|-] [--stdout FILE|-] [--stderr FILE|-] [--stderr-to-stdout] [--cwd DIR]\n"
     "                   [--clear-env] [--env NAME=VALUE]... [--user USER] [--group GROUP]\n"
     "                   [--keep-caps CAP,...|all] [--on-process-limit end|fail]\n"
+    "                   [--private-tmp] [--keep-rundir] [--seed N]\n"
     "                   [--allow-weaker landlock|signals|masks|capabilities]...\n"
     "                   [--] PROGRAM [ARGS...]\n"
     "       sysgate check POLICY...\n"
@@ -145,7 +147,8 @@ po::options_description run_options() {
       "output", text())("file-size", text())("open-files", text())("stack", text())("no-cgroups", "")("cgroup", text())("stdin", text())(
       "stdout", text())("stderr", text())("stderr-to-stdout", "")("cwd", text())("clear-env", "")(
       "env", po::value<std::vector<std::string>>())("user", text())("group", text())(
-      "allow-weaker", po::value<std::vector<std::string>>())("keep-caps", text())("on-process-limit", text());
+      "allow-weaker", po::value<std::vector<std::string>>())("keep-caps", text())("on-process-limit", text())(
+      "private-tmp", "")("keep-rundir", "")("seed", text());
   return t;
 }
 
@@ -206,6 +209,17 @@ session::RunConfig run_config(const ParsedCommand& parsed) {
   const char* no_cg = std::getenv("SYSGATE_NO_CGROUPS");
   c.use_cgroups = vm.count("no-cgroups") == 0 && !(no_cg != nullptr && *no_cg != '\0' && std::string(no_cg) != "0");
   c.cgroup_parent = opt_value<std::string>(vm, "cgroup");
+  c.private_tmp = vm.count("private-tmp") > 0;
+  c.keep_rundir = vm.count("keep-rundir") > 0;
+  if (auto seed = opt_value<std::string>(vm, "seed")) {
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long v = std::strtoull(seed->c_str(), &end, 10);
+    if (seed->empty() || !std::isdigit(static_cast<unsigned char>((*seed)[0])) || *end != '\0' || errno != 0 ||
+        v >= (1ull << 53))
+      throw UsageError("--seed: expected a whole number below 2^53, got '" + *seed + "'");
+    c.seed = v;
+  }
   c.quiet = vm.count("quiet") > 0;
   c.caller_cwd = caller_cwd();
   return c;

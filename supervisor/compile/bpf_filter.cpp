@@ -30,10 +30,7 @@ std::uint32_t lo_offset(int i) { return static_cast<std::uint32_t>(offsetof(secc
 std::uint32_t hi_offset(int i) { return lo_offset(i) + 4; }
 
 std::uint32_t ret_of(const CompiledRule& cr) {
-  if (cr.rule->note != Rule::kNoNote) return kRetTrace;
-  for (const auto& t : cr.tests)
-    if (!t.scalar()) return kRetTrace;  // the rest of the test needs the tracee's memory
-  return cr.rule->action.kind == Action::Kind::Allow && !cr.rule->log ? SECCOMP_RET_ALLOW : kRetTrace;
+  return rule_verdict(cr) == KernelVerdict::Allow ? SECCOMP_RET_ALLOW : kRetTrace;
 }
 
 using L = BpfAssembler::Label;

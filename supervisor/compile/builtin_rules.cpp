@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "fs/access_table.hpp"
+
 namespace sysgate::compile {
 namespace {
 
@@ -163,6 +165,29 @@ std::vector<Rule> builtin_rules(const Policy& policy, const ScratchLayout& scrat
         r.args.push_back(std::move(t));
       }
       out.push_back(std::move(r));
+    }
+  }
+  // A private /tmp: every path argument of every call of the access table
+  // under a redirected directory is sent to the run's own (the later rules
+  // and the filesystem section then check the new path).
+  for (const auto& [from, to] : policy.tmp_redirects) {
+    for (const fs::PathCall& pc : fs::all_path_calls()) {
+      for (int i = 0; i < pc.count; ++i) {
+        Rule r;
+        r.name = "sysgate:private-tmp";
+        r.syscalls.push_back({SyscallSelector::Kind::Name, std::string(pc.name), 0, -1, {"<sysgate>", 0, 0}});
+        ArgTest t;
+        t.position = pc.args[i].path;
+        t.arg = "arg" + std::to_string(t.position);
+        t.op = Op::PathGlob;
+        t.texts = {from + "/**"};
+        r.args.push_back(std::move(t));
+        r.action.kind = Kind::Redirect;
+        r.action.target = to + "/**";
+        r.builtin = true;
+        r.where = {"<sysgate built-in>", 0, 0};
+        out.push_back(std::move(r));
+      }
     }
   }
   return out;

@@ -85,14 +85,6 @@ void fix_wide_values(CompiledTest& ct, const ArgTest& t, bool abi32) {
   if (ct.values.empty() && ct.fixed == F::No) ct.values.push_back(0);
 }
 
-KernelVerdict kernel_of(const CompiledRule& cr) {
-  if (cr.rule->note != Rule::kNoNote) return KernelVerdict::Trace;
-  for (const auto& t : cr.tests)
-    if (!t.scalar()) return KernelVerdict::Trace;  // needs the tracee's memory
-  const Rule& r = *cr.rule;
-  return r.action.kind == Action::Kind::Allow && !r.log ? KernelVerdict::Allow : KernelVerdict::Trace;
-}
-
 bool is_network_call(const std::string& name) { return name == "socket" || names_address(name); }
 
 CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr, PatternPaths& canonical) {
@@ -123,7 +115,20 @@ CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr, Pattern
         if (t.op == ArgTest::Op::AddrIn || t.op == ArgTest::Op::AddrNotIn) ct.addrs.emplace_back(text);
       }
       fix_wide_values(ct, t, !info.word64 && !arch::is_32bit(r->kind));
+      if (rule.action.kind == Action::Kind::Redirect && !ct.paths.empty()) {
+        std::string_view target = rule.action.target;
+        cr.redirect_index = ct.index;
+        cr.redirect_tail = target.ends_with("/**");
+        if (cr.redirect_tail) target.remove_suffix(3);
+        cr.redirect_from = ct.paths.front().literal_base();
+        cr.redirect_to = target.empty() ? std::string("/") : std::string(target);
+      }
       cr.tests.push_back(std::move(ct));
+    }
+    for (const auto& e : rule.action.edits) {
+      auto r = arch::resolve_arg(call.spec, e.arg, e.position);
+      if (!r) continue;  // the loader refuses such policies
+      cr.edits.push_back({r->index, !info.word64 || arch::is_32bit(r->kind), arch::is_signed(r->kind), &e});
     }
     call.rules.push_back(std::move(cr));
   };
@@ -147,7 +152,7 @@ CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr, Pattern
   // tests hold, so with no scalar tests nothing after it reaches the kernel's decision.
   bool filter_reaches_default = true;
   for (const auto& cr : call.rules) {
-    see(kernel_of(cr));
+    see(rule_verdict(cr));
     bool scalar_only_gate = cr.rule->note == Rule::kNoNote;
     bool any_scalar = false;
     for (const auto& t : cr.tests) any_scalar = any_scalar || t.scalar();

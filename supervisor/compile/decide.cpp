@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <optional>
@@ -15,10 +16,41 @@
 
 namespace sysgate::compile {
 
+bool decides_when_matched(const Rule& rule) {
+  return rule.note == Rule::kNoNote && !rule.when && !rule.action.passes_on();
+}
+
 bool reaches_default(const CallPlan& call) {
   if (call.rules.empty()) return true;
   const CompiledRule& last = call.rules.back();
-  return !last.tests.empty() || last.rule->note != Rule::kNoNote;
+  return !last.tests.empty() || !decides_when_matched(*last.rule);
+}
+
+KernelVerdict rule_verdict(const CompiledRule& cr) {
+  const Rule& r = *cr.rule;
+  if (r.note != Rule::kNoNote || r.when) return KernelVerdict::Trace;
+  for (const auto& t : cr.tests)
+    if (!t.scalar()) return KernelVerdict::Trace;  // needs the tracee's memory
+  return r.action.kind == Action::Kind::Allow && !r.log && r.action.delay_s == 0 ? KernelVerdict::Allow
+                                                                                 : KernelVerdict::Trace;
+}
+
+namespace {
+std::uint64_t fnv1a(const std::string& s) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
+  return h;
+}
+}  // namespace
+
+void ScheduleState::undo(const Rule& rule, int tgid) {
+  auto it = counts_.find({&rule, rule.when->per_process ? tgid : 0});
+  if (it != counts_.end() && it->second > 0) --it->second;
+}
+
+bool ScheduleState::fire(const Rule& rule, int tgid, std::uint64_t& count) {
+  count = ++counts_[{&rule, rule.when->per_process ? tgid : 0}];
+  return rule.when->fires(count, seed_, fnv1a(rule.label()));
 }
 
 bool decided_by_sections(const CallPlan& call) { return call.filesystem || call.network; }
@@ -83,14 +115,15 @@ bool any_below(const std::vector<fs::PathPattern>& pats, const fs::ResolvedPath&
 }
 
 // A test on memory: nullopt when the memory cannot be read (the call then
-// fails as the kernel would fail it).
-std::optional<bool> memory_test_holds(const CompiledTest& t, CallMemory* memory, int& error) {
+// fails as the kernel would fail it). `named`: a redirect's test, which reads
+// the path as named also below a directory that does not exist.
+std::optional<bool> memory_test_holds(const CompiledTest& t, CallMemory* memory, int& error, bool named) {
   if (memory == nullptr) {
     error = EFAULT;
     return std::nullopt;
   }
   if (!t.paths.empty()) {
-    const fs::ResolvedPath* p = memory->path(t.index, error);
+    const fs::ResolvedPath* p = named ? memory->named_path(t.index, error) : memory->path(t.index, error);
     if (p == nullptr) return std::nullopt;
     if (!p->is_file) return false;
     return any_match(t.paths, *p);
@@ -232,12 +265,45 @@ std::optional<Decision> unix_socket_decision(const Plan& plan, const CallPlan& c
 
 }  // namespace
 
-Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6], CallMemory* memory) {
+namespace {
+
+// A redirect's new path for `path` (a resolved path its test matched); empty
+// when the redirect does not apply: the walk did not reach the file or
+// directory by its name (it started at a descriptor or a /proc magic link
+// inside it, as a mount would not be crossed either), or the path is already
+// where the redirect leads.
+std::string redirected(const CompiledRule& cr, const fs::ResolvedPath& path) {
+  const std::string& from = path.path;
+  if (path.via_fd || path.walk_start == from) return {};
+  if (!cr.redirect_tail) return cr.redirect_to;
+  if (fs::PathPattern(fs::PathPattern::Kind::Prefix, cr.redirect_from).matches(path.walk_start)) return {};
+  if (fs::PathPattern(fs::PathPattern::Kind::Prefix, cr.redirect_to).matches(from)) return {};
+  std::string tail = cr.redirect_from == "/" ? from : from.substr(std::min(from.size(), cr.redirect_from.size()));
+  if (cr.redirect_to == "/") return tail.empty() ? "/" : tail;
+  return cr.redirect_to + tail;
+}
+
+}  // namespace
+
+Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args_in[6], CallMemory* memory,
+                ScheduleState* schedules, int tgid) {
   const AbiPlan* ap = plan.abi(abi);
   if (ap == nullptr || !ap->allowed) return {{Action::Kind::Kill, 0}, true, Decision::Source::ForeignAbi, nullptr};
   const CallPlan* call = ap->find(nr);
   if (call == nullptr) return {{Action::Kind::Deny, ENOSYS}, false, Decision::Source::UnknownNumber, nullptr};
-  std::uint8_t notes = 0;
+  // What Rewrite and Redirect rules change on the way is carried into the
+  // decision, whoever makes it; later tests see the new values.
+  std::uint64_t args[6];
+  for (int i = 0; i < 6; ++i) args[i] = args_in[i];
+  Decision changes;
+  auto with_changes = [&changes](Decision d) {
+    d.notes = changes.notes;
+    d.edits = std::move(changes.edits);
+    d.redirects = std::move(changes.redirects);
+    d.fired = std::move(changes.fired);
+    d.delay_s = std::max(d.delay_s, changes.delay_s);
+    return d;
+  };
   for (const auto& cr : call->rules) {
     bool match = true;
     for (const auto& t : cr.tests) {
@@ -247,44 +313,74 @@ Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6],
         continue;
       }
       int error = EFAULT;
-      auto holds = memory_test_holds(t, memory, error);
+      auto holds = memory_test_holds(t, memory, error, cr.rule->action.kind == Action::Kind::Redirect);
       if (!holds) {
         // The kernel would fail the call itself: fail it the same way; only an
         // unreadable (or shared) argument is reported.
         Decision d = deny(error, Decision::Source::Rule);
         d.log = error == EFAULT;
         d.rule = cr.rule;
-        return d;
+        return with_changes(d);
       }
       match = *holds;
     }
-    if (match && cr.rule->note != Rule::kNoNote) {
-      notes |= cr.rule->note;
+    if (!match) continue;
+    const Rule& r = *cr.rule;
+    if (r.note != Rule::kNoNote) {
+      changes.notes |= r.note;
       continue;
     }
-    if (match) {
-      const Rule& r = *cr.rule;
-      bool log = r.log || (r.action.kind == Action::Kind::Deny && !r.quiet) || r.action.kind == Action::Kind::Kill;
-      Decision d{r.action, log, Decision::Source::Rule, &r};
-      d.notes = notes;
-      return d;
+    if (r.when) {
+      std::uint64_t count = 0;
+      if (schedules == nullptr || !schedules->fire(r, tgid, count)) continue;  // not firing: no match
+      changes.fired.emplace_back(&r, count);
     }
+    if (r.action.kind == Action::Kind::Rewrite) {
+      for (const auto& e : cr.edits) {
+        std::uint64_t now = e.edit->apply(args[e.index], e.is32, e.is_signed);
+        if (now == args[e.index]) continue;
+        auto same = [&](const Decision::ArgChange& c) { return c.index == e.index; };
+        auto it = std::find_if(changes.edits.begin(), changes.edits.end(), same);
+        if (it == changes.edits.end()) changes.edits.push_back({e.index, args[e.index], now});
+        else it->to = now;
+        args[e.index] = now;
+      }
+      changes.delay_s = std::max(changes.delay_s, r.action.delay_s);
+      continue;
+    }
+    if (r.action.kind == Action::Kind::Redirect) {
+      int error = EFAULT;
+      const fs::ResolvedPath* from = memory != nullptr ? memory->named_path(cr.redirect_index, error) : nullptr;
+      std::string to = from != nullptr ? redirected(cr, *from) : std::string();
+      if (from == nullptr || to.empty()) continue;
+      std::string was = from->path;
+      if (memory->redirect(cr.redirect_index, to, error) == nullptr) {
+        // The new path cannot be looked up as the call would (a missing
+        // directory): the call fails as it would on that path.
+        Decision d = deny(error, Decision::Source::Rule);
+        d.log = false;
+        d.rule = &r;
+        changes.redirects.push_back({cr.redirect_index, was, to});
+        return with_changes(d);
+      }
+      changes.redirects.push_back({cr.redirect_index, was, to});
+      changes.delay_s = std::max(changes.delay_s, r.action.delay_s);
+      continue;
+    }
+    bool log = r.log || (r.action.kind == Action::Kind::Deny && !r.quiet) || r.action.kind == Action::Kind::Kill;
+    Decision d{r.action, log, Decision::Source::Rule, &r};
+    d.delay_s = r.action.delay_s;
+    return with_changes(d);
   }
-  auto noted = [notes](Decision d) {
-    d.notes = notes;
-    return d;
-  };
   if (call->filesystem && names_address(call->name))
-    if (auto d = unix_socket_decision(plan, *call, memory)) return noted(*d);
+    if (auto d = unix_socket_decision(plan, *call, memory)) return with_changes(*d);
   if (call->filesystem)
-    if (auto d = filesystem_decision(plan, *call, args, memory)) return noted(*d);
+    if (auto d = filesystem_decision(plan, *call, args, memory)) return with_changes(*d);
   if (call->network)
-    if (auto d = network_decision(plan, *call, args, memory)) return noted(*d);
+    if (auto d = network_decision(plan, *call, args, memory)) return with_changes(*d);
   const Action& d = plan.policy.default_action;
   bool log = d.kind != Action::Kind::Allow;
-  Decision out{d, log, Decision::Source::Default, nullptr};
-  out.notes = notes;
-  return out;
+  return with_changes(Decision{d, log, Decision::Source::Default, nullptr});
 }
 
 }  // namespace sysgate::compile

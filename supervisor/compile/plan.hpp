@@ -59,6 +59,14 @@ class CallMemory {
   // The resolved path of argument `index`; nullptr with `error` set when the
   // kernel would fail the lookup (EFAULT, ENOENT, ELOOP, EBADF ...).
   virtual const fs::ResolvedPath* path(int index, int& error) = 0;
+  // The path of argument `index` as named, also where a directory on the way
+  // does not exist (the rest joined lexically): what a redirect rule's test
+  // reads, since the directory may exist where the redirect leads.
+  virtual const fs::ResolvedPath* named_path(int index, int& error) = 0;
+  // Redirect: argument `index` names `to` from now on (for the later tests,
+  // the sections, and the bytes the kernel is given). nullptr with `error`
+  // set when `to` cannot be resolved as the call would resolve it.
+  virtual const fs::ResolvedPath* redirect(int index, const std::string& to, int& error) = 0;
   // A path that is not an argument (a UNIX socket's), resolved against the cwd.
   virtual const fs::ResolvedPath* resolve(const std::string& path, bool follow_last, int& error) = 0;
   // Every destination address the call names (empty: none, e.g. sendto on a
@@ -66,9 +74,40 @@ class CallMemory {
   virtual const std::vector<net::SocketAddress>* addresses(int& error) = 0;
 };
 
+// A `rewrite` edit resolved for one call: which register, and its width.
+struct CompiledEdit {
+  int index = 0;
+  bool is32 = false;
+  bool is_signed = false;
+  const ArgEdit* edit = nullptr;
+};
+
 struct CompiledRule {
   const Rule* rule = nullptr;
   std::vector<CompiledTest> tests;  // all must hold; empty matches always
+  std::vector<CompiledEdit> edits;  // Rewrite
+  // Redirect: the path argument replaced (the one its path test reads). With
+  // `redirect_tail`, the path's part below `redirect_from` (the test's
+  // resolved base) is kept below `redirect_to`; else the path becomes it.
+  int redirect_index = -1;
+  bool redirect_tail = false;
+  std::string redirect_from, redirect_to;
+};
+
+// The match counts of the rules with a `when`, over one run.
+class ScheduleState {
+ public:
+  explicit ScheduleState(std::uint64_t seed) : seed_(seed) {}
+  // One more match of `rule` by process `tgid`: whether its `when` fires, and
+  // the count it reached.
+  bool fire(const Rule& rule, int tgid, std::uint64_t& count);
+  // Takes back the last match of `rule` (the call will be decided again).
+  void undo(const Rule& rule, int tgid);
+  std::uint64_t seed() const { return seed_; }
+
+ private:
+  std::uint64_t seed_;
+  std::map<std::pair<const Rule*, int>, std::uint64_t> counts_;
 };
 
 enum class KernelVerdict : std::uint8_t {
@@ -137,14 +176,24 @@ Plan compile(Policy policy, Engine engine);
 
 // The decision for one call, as the filter plus the supervisor make it.
 // `memory` may be null when the call needs nothing from memory (decide.cpp).
-Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6], CallMemory* memory = nullptr);
+// `schedules` counts the matches of rules with a `when` (by process `tgid`);
+// without it such rules never fire.
+Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args[6], CallMemory* memory = nullptr,
+                ScheduleState* schedules = nullptr, int tgid = 0);
 
 // The decision semantics every reader of a plan shares (the compiler, the BPF
 // filter, `explain`), written once in decide.cpp:
 // Whether a call that no candidate rule decides goes on to the sections and the
-// default: unless its last candidate rule is unconditional (no tests, no note;
-// rules after such a rule are never candidates).
+// default: unless its last candidate rule is unconditional (no tests, no note,
+// no `when`, an action that decides; rules after such a rule are never
+// candidates).
 bool reaches_default(const CallPlan& call);
+// Whether a rule always decides a call once its tests hold.
+bool decides_when_matched(const Rule& rule);
+// What the kernel does when a rule's scalar tests hold: allow, or trace when
+// the supervisor must look (memory tests, notes, `when`, anything but a
+// silent allow).
+KernelVerdict rule_verdict(const CompiledRule& rule);
 // Whether the filesystem or the network section decides such a call.
 bool decided_by_sections(const CallPlan& call);
 // What the kernel does with such a call: traced when a section decides it or

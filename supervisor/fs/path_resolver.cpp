@@ -38,7 +38,7 @@ bool not_a_path(const std::string& target) {
 }  // namespace
 
 std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const std::string& path, bool follow_last,
-                                         bool empty_path_ok) {
+                                         bool empty_path_ok, bool through_missing) {
   const std::string proc = "/proc/" + std::to_string(tid);
   // Walked in the supervisor's own view, from the caller's root as the
   // supervisor sees it ("/" unless it chrooted, in a user namespace of its
@@ -53,13 +53,18 @@ std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const
   const std::vector<std::string> root_parts = components(*root_link);
   const std::size_t k = root_parts.size();
   std::vector<std::string> cur = root_parts;
+  std::string walk_start = join(cur);
   if (path.empty() || path[0] != '/') {
     if (path.empty() && !empty_path_ok) return std::nullopt;  // ENOENT
     auto base = read_link(dirfd == kCwd ? proc + "/cwd" : proc + "/fd/" + std::to_string(dirfd));
     if (!base) return std::nullopt;  // EBADF
-    if (path.empty()) return ResolvedPath{not_a_path(*base) ? *base : normalize(*base), true, !not_a_path(*base), true, {}};
-    if (not_a_path(*base)) return ResolvedPath{*base, true, false, false, {}};
+    if (path.empty()) {
+      std::string p = not_a_path(*base) ? *base : normalize(*base);
+      return ResolvedPath{p, true, !not_a_path(*base), true, {}, p};
+    }
+    if (not_a_path(*base)) return ResolvedPath{*base, true, false, false, {}, *base};
     cur = components(*base);
+    walk_start = join(cur);
   }
   std::deque<std::string> todo;
   for (auto& c : components(path)) todo.push_back(std::move(c));
@@ -94,7 +99,16 @@ std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const
         exists = false;
         break;
       }
-      return std::nullopt;  // ENOENT or ENOTDIR on the way: the kernel fails it
+      if (!through_missing || errno != ENOENT) return std::nullopt;  // ENOENT or ENOTDIR on the way: the kernel fails it
+      for (auto& rest : todo) {
+        if (rest == "..") {
+          if (!cur.empty() && cur != root_parts) cur.pop_back();
+        } else if (rest != ".") {
+          cur.push_back(std::move(rest));
+        }
+      }
+      exists = false;
+      break;
     }
     if (!S_ISLNK(st.st_mode) || (last && !follow_last)) continue;
     if (++links > kMaxLinks) return std::nullopt;  // ELOOP
@@ -103,16 +117,19 @@ std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const
     bool magic = cur.size() >= k + 3 && cur[k] == "proc";
     if (magic && not_a_path(*target)) {
       if (!last) return std::nullopt;
-      return ResolvedPath{*target, true, false, false, {}};
+      return ResolvedPath{*target, true, false, false, {}, *target};
     }
     cur.pop_back();
     // A magic link's target is named in the supervisor's view already; a
     // symlink's absolute target starts at the caller's root.
-    if (!target->empty() && (*target)[0] == '/') cur = magic ? std::vector<std::string>{} : root_parts;
+    if (!target->empty() && (*target)[0] == '/') {
+      cur = magic ? std::vector<std::string>{} : root_parts;
+      walk_start = magic ? normalize(*target) : join(root_parts);
+    }
     auto parts = components(*target);
     for (auto it = parts.rbegin(); it != parts.rend(); ++it) todo.push_front(*it);
   }
-  ResolvedPath out{join(cur), exists, true, false, {}};
+  ResolvedPath out{join(cur), exists, true, false, {}, walk_start};
   if (k == 0 && cur.size() >= 2 && cur[0] == "proc" && cur[1] == std::to_string(tgid)) {
     cur[1] = "self";
     out.self_alias = join(cur);

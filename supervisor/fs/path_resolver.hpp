@@ -21,12 +21,21 @@ struct ResolvedPath {
   // The same path as the caller names it through /proc/self ("/proc/self/fd/3"
   // for "/proc/1234/fd/3"), so policies can say /proc/self/**; empty otherwise.
   std::string self_alias;
+  // Where the walk last started by name: "/" (or the caller's root) for an
+  // absolute path or an absolute symlink, the directory of the descriptor
+  // (cwd, dirfd) for a relative path, the target of a /proc magic link (an
+  // open file, reached without walking its name). A directory the walk enters
+  // from above lies below this start (see redirects in sysgate-policy(5)).
+  std::string walk_start;
 };
 
 constexpr int kCwd = -100;  // AT_FDCWD
 
 // nullopt when the kernel itself would fail the lookup (bad dirfd, ELOOP, ...).
+// `through_missing`: a directory on the way that does not exist ends the walk
+// by name: the rest is joined lexically and the result does not exist (a
+// redirect sends such a path elsewhere, where it may).
 std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const std::string& path, bool follow_last,
-                                         bool empty_path_ok);
+                                         bool empty_path_ok, bool through_missing = false);
 
 }  // namespace sysgate::fs

@@ -39,12 +39,14 @@ const std::vector<std::string_view> kLimitKeys = {"cpu_time", "wall_time", "memo
                                                   "on_process_limit"};
 const std::vector<std::string_view> kTopKeys = {"version", "name", "include", "vars", "abi",
                                                 "default", "rules", "filesystem", "network",
-                                                "limits", "capabilities"};
-const std::vector<std::string_view> kRuleKeys = {"name", "syscalls", "args", "action", "log"};
+                                                "limits", "capabilities", "tmp"};
+const std::vector<std::string_view> kRuleKeys = {"name", "syscalls", "args", "when", "action", "log"};
 const std::vector<std::string_view> kOps = {"eq", "ne", "lt", "le", "gt", "ge", "in", "not_in",
                                             "all", "any", "none", "accmode", "prefix", "glob"};
 const std::vector<std::string_view> kActionWords = {"allow", "kill", "log"};
-const std::vector<std::string_view> kActionKeys = {"deny", "return", "redirect", "rewrite"};
+const std::vector<std::string_view> kActionKeys = {"deny", "return", "redirect", "rewrite", "delay"};
+const std::vector<std::string_view> kWhenKeys = {"nth", "from", "every", "until", "probability", "seed", "per"};
+const std::vector<std::string_view> kEditOps = {"set", "clear", "max", "min"};
 
 // One file as written, before its includes are merged in.
 struct FilePolicy {
@@ -60,6 +62,7 @@ struct FilePolicy {
   FilesystemSection filesystem;
   NetworkSection network;
   std::uint64_t keep_caps = 0;
+  bool private_tmp = false;
 };
 
 // A quoted scalar of the tree that begins at line:column (1-based).
@@ -132,6 +135,12 @@ class FileParser {
     }
     if (auto v = root["limits"]) parse_limits(v, out.limits);
     if (auto v = root["capabilities"]) parse_capabilities(v, key_mark(root, "capabilities"), out);
+    if (auto v = root["tmp"]) {
+      if (scalar(v, "tmp")) {
+        if (v.Scalar() == "private") out.private_tmp = true;
+        else if (v.Scalar() != "shared") error(v.Mark(), "'tmp' is private or shared, got '" + v.Scalar() + "'");
+      }
+    }
     if (auto v = root["rules"]) {
       if (!v.IsSequence()) {
         error(v.Mark(), "'rules' must be a list of rules");
@@ -370,35 +379,302 @@ class FileParser {
   std::optional<Action> parse_action(const YAML::Node& v, bool in_rule) {
     if (v.IsScalar()) {
       const std::string& s = v.Scalar();
-      if (s == "allow") return Action{Action::Kind::Allow, 0};
-      if (s == "kill") return Action{Action::Kind::Kill, 0};
-      if (s == "log") return Action{Action::Kind::Log, 0};
+      if (s == "allow") return Action{Action::Kind::Allow};
+      if (s == "kill") return Action{Action::Kind::Kill};
+      if (s == "log") return Action{Action::Kind::Log};
       if (s == "deny") {
         error(v.Mark(), "'deny' needs an errno: {deny: EPERM}");
         return std::nullopt;
       }
       error(v.Mark(), "unknown action '" + s + "'" + did_you_mean(s, kActionWords) +
-                          " (actions: allow, kill, log, {deny: ERRNO})");
+                          (in_rule ? " (actions: allow, kill, log, {deny: ERRNO}, {return: VALUE}, {redirect: PATH}, "
+                                     "{rewrite: {ARG: VALUE}}, each with an optional delay)"
+                                   : " (actions: allow, kill, log, {deny: ERRNO})"));
       return std::nullopt;
     }
-    if (v.IsMap() && v.size() == 1) {
-      auto it = v.begin();
+    if (!v.IsMap() || v.size() == 0) {
+      error(v.Mark(), "an action is allow, kill, log or {deny: ERRNO}");
+      return std::nullopt;
+    }
+    Action a;
+    int main_keys = 0;
+    bool ok = true;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
       const std::string key = it->first.Scalar();
+      YAML::Node val = it->second;
+      if (std::find(kActionKeys.begin(), kActionKeys.end(), key) == kActionKeys.end()) {
+        error(it->first.Mark(), "unknown action '" + key + "'" + did_you_mean(key, kActionKeys));
+        ok = false;
+        continue;
+      }
+      if (!in_rule && key != "deny") {
+        error(it->first.Mark(), "'" + key + "' cannot be the default (the default is allow, kill, log or {deny: ERRNO})");
+        ok = false;
+        continue;
+      }
+      if (key == "delay") {
+        if (!scalar(val, "delay")) {
+          ok = false;
+          continue;
+        }
+        try {
+          a.delay_s = parse_duration(val.Scalar());
+        } catch (const std::invalid_argument& e) {
+          error(val.Mark(), std::string("delay: ") + e.what());
+          ok = false;
+        }
+        continue;
+      }
+      if (++main_keys > 1) {
+        error(it->first.Mark(), "an action does one of deny, return, redirect, rewrite (with an optional delay)");
+        ok = false;
+        continue;
+      }
       if (key == "deny") {
-        auto e = parse_errno(it->second);
-        if (!e) return std::nullopt;
-        return Action{Action::Kind::Deny, *e};
+        auto e = parse_errno(val);
+        if (!e) ok = false;
+        else a.kind = Action::Kind::Deny, a.error = *e;
+      } else if (key == "return") {
+        auto r = return_value(val);
+        if (!r) ok = false;
+        else a.kind = Action::Kind::Return, a.value = *r;
+      } else if (key == "redirect") {
+        if (!scalar(val, "redirect")) {
+          ok = false;
+          continue;
+        }
+        a.kind = Action::Kind::Redirect;
+        a.target = absolute_pattern(val);
+        redirect_mark_ = val.Mark();
+      } else if (key == "rewrite") {
+        a.kind = Action::Kind::Rewrite;
+        rewrite_node_.reset(val);
       }
-      if (key == "return" || key == "redirect" || key == "rewrite") {
-        error(it->first.Mark(), in_rule ? "action '" + key + "' is not supported yet by this sysgate"
-                                        : "'" + key + "' cannot be the default (the default is allow, kill, log or {deny: ERRNO})");
-        return std::nullopt;
-      }
-      error(it->first.Mark(), "unknown action '" + key + "'" + did_you_mean(key, kActionKeys));
+    }
+    if (!ok) return std::nullopt;
+    return a;
+  }
+
+  // `return:` a number, or -ERRNO by name (-ENOSPC).
+  std::optional<std::int64_t> return_value(const YAML::Node& n) {
+    if (!n.IsScalar()) {
+      error(n.Mark(), "'return' takes a number or -ERRNO such as -ENOSPC");
       return std::nullopt;
     }
-    error(v.Mark(), "an action is allow, kill, log or {deny: ERRNO}");
+    const std::string& s = n.Scalar();
+    if (auto i = parse_integer(s)) return i;
+    if (s.size() > 1 && s[0] == '-')
+      if (auto e = arch::errno_from_name(s.substr(1))) return -static_cast<std::int64_t>(*e);
+    auto names = arch::errno_names();
+    std::vector<std::string_view> views(names.begin(), names.end());
+    std::string hint = s.size() > 1 && s[0] == '-' ? did_you_mean(s.substr(1), views) : "";
+    error(n.Mark(), "'return' takes a number or -ERRNO such as -ENOSPC, got '" + s + "'" + hint);
     return std::nullopt;
+  }
+
+  // `rewrite: {ARG: VALUE | {set: [...]} | {clear: [...]} | {max: N} | {min: N}}`
+  // on the scalar arguments of every call the rule names.
+  void parse_rewrite(const YAML::Node& n, Rule& rule, const std::vector<const arch::SyscallSpec*>& calls) {
+    if (!n.IsMap() || n.size() == 0) {
+      error(n.Mark(), "'rewrite' maps argument names to new values, such as {mode: 0600} or {flags: {set: [O_CLOEXEC]}}");
+      return;
+    }
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
+      const std::string arg = it->first.Scalar();
+      int position = -1;
+      if (arg.size() == 4 && arg.compare(0, 3, "arg") == 0 && arg[3] >= '0' && arg[3] <= '5') position = arg[3] - '0';
+      bool is32 = false, valid = true;
+      for (const auto* spec : calls) {
+        auto r = arch::resolve_arg(spec, arg, position);
+        if (!r) {
+          if (spec == nullptr) {
+            error(it->first.Mark(), "a call named by number has no argument names; use arg0..arg5");
+          } else {
+            std::vector<std::string_view> names;
+            for (int i = 0; i < spec->nargs; ++i) names.push_back(spec->args[i].name);
+            error(it->first.Mark(), "'" + std::string(spec->name) + "' has no argument '" + arg + "'" +
+                                        did_you_mean(arg, names) + " (use arg0..arg5 for positions)");
+          }
+          valid = false;
+          break;
+        }
+        if (arch::is_pointer(r->kind)) {
+          error(it->first.Mark(), "'" + arg + "' of " + std::string(spec->name) +
+                                      " points into the program's memory; rewrite changes scalar arguments" +
+                                      (r->kind == arch::ArgKind::Path ? " (redirect changes paths)" : ""));
+          valid = false;
+          break;
+        }
+        is32 = is32 || arch::is_32bit(r->kind);
+      }
+      if (!valid) continue;
+      ArgEdit e;
+      e.arg = arg;
+      e.position = position;
+      e.where = where(it->first.Mark());
+      YAML::Node spec = it->second;
+      auto fits = [&](std::int64_t v, const YAML::Node& at) {
+        if (is32 && (v > 0xffffffffLL || v < INT32_MIN)) {
+          error(at.Mark(), "value " + at.Scalar() + " does not fit the 32-bit argument '" + arg + "'");
+          return false;
+        }
+        return true;
+      };
+      if (spec.IsScalar()) {
+        auto v = value(spec);
+        if (!v || !fits(*v, spec)) continue;
+        e.op = ArgEdit::Op::Set;
+        e.value = static_cast<std::uint64_t>(*v);
+        rule.action.edits.push_back(e);
+        continue;
+      }
+      if (!spec.IsMap() || spec.size() != 1) {
+        error(spec.Mark(), "a rewrite of '" + arg + "' is a value, {set: [FLAGS]}, {clear: [FLAGS]}, {max: N} or {min: N}");
+        continue;
+      }
+      check_keys(spec, kEditOps, "rewrite");
+      auto op = spec.begin();
+      const std::string op_name = op->first.Scalar();
+      YAML::Node val = op->second;
+      if (op_name == "set" || op_name == "clear") {
+        e.op = op_name == "set" ? ArgEdit::Op::Or : ArgEdit::Op::Clear;
+        std::uint64_t bits = 0;
+        bool good = true;
+        auto add = [&](const YAML::Node& b) {
+          auto v = value(b);
+          if (!v || !fits(*v, b)) good = false;
+          else bits |= static_cast<std::uint64_t>(*v);
+        };
+        if (val.IsSequence()) {
+          for (const auto& b : val) add(b);
+          if (val.size() == 0) {
+            error(val.Mark(), "'" + op_name + "' needs at least one flag");
+            good = false;
+          }
+        } else {
+          add(val);
+        }
+        if (!good) continue;
+        e.value = bits;
+      } else if (op_name == "max" || op_name == "min") {
+        e.op = op_name == "max" ? ArgEdit::Op::Max : ArgEdit::Op::Min;
+        auto v = value(val);
+        if (!v || !fits(*v, val)) continue;
+        e.value = static_cast<std::uint64_t>(*v);
+      } else {
+        continue;  // reported by check_keys
+      }
+      rule.action.edits.push_back(e);
+    }
+  }
+
+  // A redirect needs one path test, which names the argument it replaces; a
+  // target ending in /** keeps the tail below a prefix or P/** glob.
+  void check_redirect(Rule& rule, const YAML::Mark& at) {
+    const ArgTest* test = nullptr;
+    int tests = 0;
+    for (const auto& t : rule.args)
+      if (t.op == ArgTest::Op::PathEq || t.op == ArgTest::Op::PathPrefix || t.op == ArgTest::Op::PathGlob) {
+        test = &t;
+        ++tests;
+      }
+    if (tests != 1) {
+      error(at, tests == 0 ? "a redirect needs a path test on the argument it replaces, such as "
+                             "args: {path: {eq: /etc/hosts}}"
+                           : "a redirect needs exactly one path test (it names the argument replaced)");
+      return;
+    }
+    const std::string& target = rule.action.target;
+    bool tail = target.size() >= 3 && target.compare(target.size() - 3, 3, "/**") == 0;
+    std::string base = tail ? target.substr(0, target.size() - 3) : target;
+    if (base.find_first_of("*?[") != std::string::npos) {
+      error(at, "a redirect target has no wildcards other than a final /**: '" + target + "'");
+      return;
+    }
+    if (!tail) return;
+    bool tail_test = test->texts.size() == 1 &&
+                     (test->op == ArgTest::Op::PathPrefix ||
+                      (test->op == ArgTest::Op::PathGlob && test->texts[0].size() >= 3 &&
+                       test->texts[0].compare(test->texts[0].size() - 3, 3, "/**") == 0 &&
+                       test->texts[0].substr(0, test->texts[0].size() - 3).find_first_of("*?[") == std::string::npos));
+    if (!tail_test)
+      error(at, "a redirect to '" + target + "' keeps the tail of the path: its test must be one {prefix: P} or "
+                "{glob: \"P/**\"}");
+  }
+
+  // `when: {nth: N} | {from: A, every: E, until: U} | {probability: P, seed: S}`, with `per: tree|process`.
+  std::optional<Schedule> parse_when(const YAML::Node& n) {
+    if (!n.IsMap() || n.size() == 0) {
+      error(n.Mark(), "'when' is a mapping such as {nth: 3}, {from: 2, every: 5, until: 20} or {probability: 0.1, seed: 42}");
+      return std::nullopt;
+    }
+    check_keys(n, kWhenKeys, "when");
+    Schedule w;
+    bool ok = true;
+    auto count = [&](const char* key, std::uint64_t& out) {
+      auto v = n[key];
+      if (!v) return false;
+      auto i = integer(v);
+      if (!i) {
+        ok = false;
+      } else if (*i < 1) {
+        error(v.Mark(), std::string("'") + key + "' counts matches from 1, got " + v.Scalar());
+        ok = false;
+      } else {
+        out = static_cast<std::uint64_t>(*i);
+      }
+      return true;
+    };
+    std::uint64_t nth = 0;
+    if (count("nth", nth)) {
+      for (const char* k : {"from", "every", "until"})
+        if (n[k]) {
+          error(n[k].Mark(), std::string("'nth' and '") + k + "' cannot be combined");
+          ok = false;
+        }
+      w.from = w.until = nth;
+    }
+    count("from", w.from);
+    count("every", w.every);
+    if (count("until", w.until) && ok && w.until < w.from) {
+      error(n["until"].Mark(), "'until' (" + std::to_string(w.until) + ") is before 'from' (" + std::to_string(w.from) + ")");
+      ok = false;
+    }
+    if (auto p = n["probability"]) {
+      char* end = nullptr;
+      double v = p.IsScalar() ? std::strtod(p.Scalar().c_str(), &end) : -1;
+      if (!p.IsScalar() || end == nullptr || *end != '\0' || p.Scalar().empty() || !(v > 0 && v <= 1)) {
+        error(p.Mark(), "'probability' is a number above 0 and at most 1, got '" + (p.IsScalar() ? p.Scalar() : "") + "'");
+        ok = false;
+      } else {
+        w.probability = v;
+      }
+    }
+    if (auto sd = n["seed"]) {
+      auto i = integer(sd);
+      if (!i || *i < 0) {
+        if (i) error(sd.Mark(), "'seed' is a number from 0");
+        ok = false;
+      } else {
+        w.seed = static_cast<std::uint64_t>(*i);
+      }
+      if (!n["probability"]) {
+        error(sd.Mark(), "'seed' seeds a 'probability'; this 'when' has none");
+        ok = false;
+      }
+    }
+    if (auto per = n["per"]) {
+      if (!scalar(per, "per")) ok = false;
+      else if (per.Scalar() == "process") w.per_process = true;
+      else if (per.Scalar() != "tree") {
+        error(per.Mark(), "'per' is tree or process, got '" + per.Scalar() + "'");
+        ok = false;
+      }
+    }
+    if (!ok) return std::nullopt;
+    return w;
   }
 
   void parse_selector(const YAML::Node& n, Rule& rule) {
@@ -739,11 +1015,16 @@ class FileParser {
         }
       }
     }
+    if (auto w = r["when"]) {
+      rule.when = parse_when(w);
+      if (!rule.when) return;
+    }
     auto act = r["action"];
     if (!act) {
       error(r.Mark(), "rule has no 'action'");
       return;
     }
+    rewrite_node_.reset();
     auto action = parse_action(act, true);
     if (auto l = r["log"]) {
       if (scalar(l, "log")) {
@@ -757,6 +1038,16 @@ class FileParser {
     }
     if (!action) return;
     rule.action = *action;
+    if (rule.action.kind == Action::Kind::Rewrite) {
+      std::size_t before = errors_.size();
+      parse_rewrite(rewrite_node_, rule, described_calls(rule));
+      if (errors_.size() != before) return;
+    }
+    if (rule.action.kind == Action::Kind::Redirect) {
+      std::size_t before = errors_.size();
+      check_redirect(rule, redirect_mark_);
+      if (errors_.size() != before) return;
+    }
     if (rule.action.kind == Action::Kind::Log) rule.log = true;
     out.rules.push_back(std::move(rule));
   }
@@ -766,6 +1057,8 @@ class FileParser {
   std::vector<Diagnostic>& errors_;
   const std::map<std::string, std::string>& outer_vars_;
   const std::map<std::string, std::string>* vars_ = nullptr;
+  YAML::Node rewrite_node_;    // the action's rewrite mapping, parsed once the rule's calls are known
+  YAML::Mark redirect_mark_;
 };
 
 struct Source {
@@ -854,6 +1147,7 @@ class Merger {
       merge_filesystem(fp.filesystem, sub.filesystem);
       merge_network(fp.network, sub.network);
       fp.keep_caps |= sub.keep_caps;
+      fp.private_tmp = fp.private_tmp || sub.private_tmp;
     }
     stack.pop_back();
     return fp;
@@ -880,7 +1174,9 @@ Policy finish(const Source& src, const LoadOptions& options) {
   std::vector<Diagnostic> errors;
   std::vector<std::string> sources, stack;
   Merger merger(options, errors);
-  FilePolicy fp = merger.load(src, sources, stack, {});
+  std::map<std::string, std::string> outer;
+  if (!options.rundir.empty()) outer[std::string(kRundirVar)] = options.rundir;
+  FilePolicy fp = merger.load(src, sources, stack, outer);
   if (!errors.empty()) {
     // In reading order: the top file first, then its includes as they were
     // read; within a file by line and column.
@@ -911,6 +1207,7 @@ Policy finish(const Source& src, const LoadOptions& options) {
   p.filesystem = std::move(fp.filesystem);
   p.network = std::move(fp.network);
   p.keep_caps = fp.keep_caps;
+  p.private_tmp = fp.private_tmp;
   p.sources = std::move(sources);
   return p;
 }

@@ -14,6 +14,24 @@ std::string Rule::label() const {
   return "rule at " + where.str();
 }
 
+std::uint64_t ArgEdit::apply(std::uint64_t old, bool is32, bool is_signed) const {
+  auto less = [&](std::uint64_t x, std::uint64_t y) {
+    if (!is_signed) return is32 ? (x & 0xffffffffu) < (y & 0xffffffffu) : x < y;
+    if (is32) return static_cast<std::int32_t>(x) < static_cast<std::int32_t>(y);
+    return static_cast<std::int64_t>(x) < static_cast<std::int64_t>(y);
+  };
+  std::uint64_t v = old;
+  switch (op) {
+    case Op::Set: v = value; break;
+    case Op::Or: v = old | value; break;
+    case Op::Clear: v = old & ~value; break;
+    case Op::Max: v = less(value, old) ? value : old; break;
+    case Op::Min: v = less(old, value) ? value : old; break;
+  }
+  // A 32-bit argument keeps the register's upper half as the program had it.
+  return is32 ? (old & ~0xffffffffull) | (v & 0xffffffffu) : v;
+}
+
 const char* to_string(Abi abi) {
   switch (abi) {
     case Abi::X86_64: return "x86_64";
@@ -29,6 +47,9 @@ const char* to_string(Action::Kind kind) {
     case Action::Kind::Log: return "log";
     case Action::Kind::Deny: return "deny";
     case Action::Kind::Kill: return "kill";
+    case Action::Kind::Return: return "return";
+    case Action::Kind::Redirect: return "redirect";
+    case Action::Kind::Rewrite: return "rewrite";
   }
   return "?";
 }

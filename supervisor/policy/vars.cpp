@@ -13,12 +13,20 @@ bool valid_var_name(std::string_view name) {
   return true;
 }
 
-bool is_builtin_var(std::string_view name) { return name == "CWD" || name == "HOME" || name == "TMPDIR"; }
+bool is_builtin_var(std::string_view name) {
+  return name == "CWD" || name == "HOME" || name == "TMPDIR" || name == "RUNDIR";
+}
 
 namespace {
 
 std::string lookup(std::string_view name, const std::map<std::string, std::string>& vars, const std::string& cwd) {
   if (name == "CWD") return cwd;
+  if (name == "RUNDIR") {
+    // The run's own directory, named by the session before the policy is read
+    // (kept under this reserved key); /RUNDIR where no run is made (check, explain).
+    auto it = vars.find(std::string(kRundirVar));
+    return it != vars.end() ? it->second : "/RUNDIR";
+  }
   if (name == "HOME") {
     const char* h = std::getenv("HOME");
     return h != nullptr ? h : "/";

@@ -1,5 +1,5 @@
-// ${NAME} expansion in policy strings: ${CWD} ${HOME} ${TMPDIR} ${ENV:NAME} are
-// built in; a policy's `vars` add more.
+// ${NAME} expansion in policy strings: ${CWD} ${HOME} ${TMPDIR} ${RUNDIR}
+// ${ENV:NAME} are built in; a policy's `vars` add more.
 #pragma once
 
 #include <map>
@@ -13,5 +13,9 @@ std::string expand_vars(std::string_view text, const std::map<std::string, std::
                         const std::string& cwd);
 bool valid_var_name(std::string_view name);
 bool is_builtin_var(std::string_view name);
+
+// The key under which the run's directory (${RUNDIR}) is passed in the
+// variables; no policy can name it (it is not a valid variable name).
+inline constexpr std::string_view kRundirVar = " rundir";
 
 }  // namespace sysgate::policy

@@ -154,10 +154,31 @@ std::string arg_name(const CallEvent& e, int i) {
 
 std::string call_name(const CallEvent& e) { return e.name.empty() ? "syscall_" + std::to_string(e.nr) : e.name; }
 
+std::string return_text(std::int64_t v) {
+  if (v < 0 && v > -4096) return "-" + arch::errno_name(static_cast<int>(-v));
+  return std::to_string(v);
+}
+
 std::string decision_text(const Decision& d) {
   std::string s = to_string(d.action.kind);
   if (d.action.kind == Action::Kind::Deny) s += " " + arch::errno_name(d.action.error);
+  if (d.action.kind == Action::Kind::Return) s += " " + return_text(d.action.value);
   return s;
+}
+
+// The text of argument i with the value a rewrite gave it.
+std::string rewritten_text(const CallEvent& e, int i, std::uint64_t value) {
+  CallEvent after = e;
+  after.args[i] = value;
+  return arg_text(after, i);
+}
+
+// Resolved values by argument name: a redirected path is shown as its
+// program's path and where the call was sent.
+std::map<std::string, std::pair<std::string, std::string>> redirects_by_name(const CallEvent& e) {
+  std::map<std::string, std::pair<std::string, std::string>> out;
+  for (const auto& r : e.decision.redirects) out[arg_name(e, r.index)] = {r.from, r.to};
+  return out;
 }
 
 std::string rule_place(const Decision& d) {
@@ -197,9 +218,18 @@ std::string EventLog::format_call(const CallEvent& e) {
     if (!first) s += ", ";
     first = false;
     s += arg_name(e, i) + "=" + arg_text(e, i);
+    for (const auto& c : e.decision.edits)
+      if (c.index == i) s += " -> " + rewritten_text(e, i, c.to);
   }
   s += ")";
-  for (const auto& [k, v] : e.resolved) s += " " + k + "=" + printable(v);
+  auto redirected = redirects_by_name(e);
+  for (const auto& [k, v] : e.resolved) {
+    auto r = redirected.find(k);
+    if (r != redirected.end())
+      s += " " + k + "=\"" + printable(r->second.first) + "\" -> \"" + printable(r->second.second) + "\"";
+    else
+      s += " " + k + "=" + printable(v);
+  }
   return s;
 }
 
@@ -222,7 +252,15 @@ Json EventLog::to_json(const CallEvent& e) {
     if (shown(e, i)) args[arg_name(e, i)] = arg_text(e, i);
   j["args"] = args;
   j["resolved"] = e.resolved;
+  if (!e.decision.edits.empty() || !e.decision.redirects.empty()) {
+    Json changes = Json::object();
+    for (const auto& c : e.decision.edits)
+      changes[arg_name(e, c.index)] = {{"from", arg_text(e, c.index)}, {"to", rewritten_text(e, c.index, c.to)}};
+    for (const auto& [name, r] : redirects_by_name(e)) changes[name] = {{"from", r.first}, {"to", r.second}};
+    j["rewrites"] = changes;
+  }
   j["action"] = to_string(e.decision.action.kind);
+  if (e.decision.action.kind == Action::Kind::Return) j["return"] = e.decision.action.value;
   if (e.decision.action.kind == Action::Kind::Deny)
     j["errno"] = {{"number", e.decision.action.error}, {"name", arch::errno_name(e.decision.action.error)}};
   else
@@ -254,7 +292,13 @@ void EventLog::record(const CallEvent& e) {
     else
       first_denials_.push_back(std::move(j));
   }
-  if (human_ != nullptr) {
+  if (e.decision.rewrites()) {
+    ++rewrite_count_;
+    if (first_rewrites_.size() < kFirstDenials) first_rewrites_.push_back(to_json(e));
+  }
+  // Rewritten calls go to the JSON log and the report; on stderr only when
+  // their rule says `log: true` (a private /tmp would otherwise fill it).
+  if (human_ != nullptr && (e.decision.log || kind == Action::Kind::Kill)) {
     std::string line = format_line(e);
     line += '\n';
     // One write(2) per line, at most PIPE_BUF bytes: on a pipe or a file the
@@ -303,8 +347,30 @@ void EventLog::record(const CallEvent& e) {
       line += ':';
       str(v);
     }
-    line += "},\"action\":";
+    line += '}';
+    if (!d.edits.empty() || !d.redirects.empty()) {
+      line += ",\"rewrites\":{";
+      bool first_change = true;
+      auto change = [&](const std::string& name, const std::string& from, const std::string& to) {
+        if (!first_change) line += ',';
+        first_change = false;
+        str(name);
+        line += ":{\"from\":";
+        str(from);
+        line += ",\"to\":";
+        str(to);
+        line += '}';
+      };
+      for (const auto& c : d.edits) change(arg_name(e, c.index), arg_text(e, c.index), rewritten_text(e, c.index, c.to));
+      for (const auto& [name, r] : redirects_by_name(e)) change(name, r.first, r.second);
+      line += '}';
+    }
+    line += ",\"action\":";
     str(to_string(d.action.kind));
+    if (d.action.kind == Action::Kind::Return) {
+      line += ",\"return\":";
+      num(d.action.value);
+    }
     line += ",\"errno\":";
     if (d.action.kind == Action::Kind::Deny) {
       line += "{\"number\":";

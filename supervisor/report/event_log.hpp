@@ -44,6 +44,9 @@ class EventLog {
   std::uint64_t denial_count() const { return denial_count_; }
   const std::vector<Json>& first_denials() const { return first_denials_; }
   const Json& violation() const { return violation_; }
+  // Calls a rule rewrote, redirected or answered (`return`).
+  std::uint64_t rewrite_count() const { return rewrite_count_; }
+  const std::vector<Json>& first_rewrites() const { return first_rewrites_; }
   static constexpr std::size_t kFirstDenials = 100;
 
   // "openat(dirfd=AT_FDCWD, path=0x7ffc..., flags=0x241, mode=0644) path=/x"; the
@@ -60,6 +63,8 @@ class EventLog {
   std::string json_line_;  // reused buffer
   std::uint64_t denial_count_ = 0;
   std::vector<Json> first_denials_;
+  std::uint64_t rewrite_count_ = 0;
+  std::vector<Json> first_rewrites_;
   Json violation_;
 };
 

@@ -34,6 +34,13 @@ std::string run_report(const ReportInputs& in) {
   j["limits"] = limits;
   j["denials"] = {{"count", in.log.denial_count()}, {"first", in.log.first_denials()}};
   j["violation"] = in.log.violation().is_null() ? J(nullptr) : in.log.violation();
+  j["rewrites"] = {{"count", in.log.rewrite_count()}, {"first", in.log.first_rewrites()}};
+  J injections = J::array();
+  for (const auto& i : r.injections)
+    injections.push_back({{"rule", i.rule}, {"syscall", i.syscall}, {"pid", i.pid}, {"count", i.count}});
+  j["injections"] = {{"count", r.injection_count}, {"first", injections}};
+  j["seed"] = r.seed ? J(*r.seed) : J(nullptr);
+  j["rundir"] = r.rundir.empty() ? J(nullptr) : J(r.rundir);
   J leftovers = J::array();
   for (const auto& [pid, comm] : r.leftover_processes) leftovers.push_back({{"pid", pid}, {"command", comm}});
   j["leftover_processes"] = leftovers;

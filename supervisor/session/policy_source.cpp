@@ -29,8 +29,8 @@ std::string shipped_list() {
 
 }  // namespace
 
-Policy load_policy(const std::optional<std::string>& file_or_name, const std::string& cwd) {
-  policy::LoadOptions options{cwd};
+Policy load_policy(const std::optional<std::string>& file_or_name, const std::string& cwd, const std::string& rundir) {
+  policy::LoadOptions options{cwd, rundir};
   if (!file_or_name) return policy::load_shipped("default", options);
   const std::string& f = *file_or_name;
   if (access(f.c_str(), F_OK) != 0) {

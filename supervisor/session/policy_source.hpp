@@ -16,8 +16,9 @@ struct PolicyNotFound : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// `cwd` is what ${CWD} expands to. Throws PolicyNotFound, or InputError with
-// every problem of the policy.
-Policy load_policy(const std::optional<std::string>& file_or_name, const std::string& cwd);
+// `cwd` is what ${CWD} expands to, `rundir` ${RUNDIR} (none: a stand-in).
+// Throws PolicyNotFound, or InputError with every problem of the policy.
+Policy load_policy(const std::optional<std::string>& file_or_name, const std::string& cwd,
+                   const std::string& rundir = {});
 
 }  // namespace sysgate::session

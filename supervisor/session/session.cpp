@@ -5,24 +5,28 @@
 #include <limits.h>
 #include <pwd.h>
 #include <stdlib.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 
 #include "compile/bpf_filter.hpp"
 #include "fs/landlock.hpp"
 #include "fs/masked_paths.hpp"
+#include "fs/path_pattern.hpp"
 #include "fs/user_namespace.hpp"
-#include "trace/yama.hpp"
+#include "policy/canonical.hpp"
 #include "policy/capabilities.hpp"
 #include "report/run_report.hpp"
 #include "session/policy_source.hpp"
 #include "sysgate/diagnostic.hpp"
 #include "trace/monitor.hpp"
 #include "trace/program_path.hpp"
+#include "trace/yama.hpp"
 
 extern char** environ;
 
@@ -154,6 +158,41 @@ const Limits& Session::limits() const {
   return none;
 }
 
+void Session::prepare_rundir(const RunConfig& c) {
+  Policy& p = *policy_;
+  p.private_tmp = p.private_tmp || c.private_tmp;
+  if (!p.private_tmp && policy::canonical_text(p).find(rundir_.path()) == std::string::npos) {
+    rundir_.discard();
+    return;
+  }
+  try {
+    rundir_.prepare_tmp(spec_.uid.value_or(getuid()), spec_.gid.value_or(getgid()));
+  } catch (const std::runtime_error& e) {
+    throw setup_error(e.what());
+  }
+  if (c.keep_rundir) rundir_.keep();
+  if (!p.private_tmp) return;
+  const std::string to = rundir_.path() + "/tmp";
+  std::vector<std::string> dirs{"/tmp"};
+  // $TMPDIR too, where the program's environment puts it elsewhere.
+  std::string tmpdir = env_value(spec_.env, "TMPDIR").value_or("");
+  if (!tmpdir.empty() && tmpdir[0] == '/') {
+    std::string norm = fs::normalize(tmpdir);
+    if (norm != "/" && norm != "/tmp" && norm.rfind("/tmp/", 0) != 0) dirs.push_back(norm);
+  }
+  for (const auto& d : dirs) p.tmp_redirects.emplace_back(d, to);
+  // The filesystem section grants the run's /tmp what it grants /tmp (and
+  // denies there what it denies there).
+  if (p.filesystem.present)
+    for (auto* list : {&p.filesystem.read, &p.filesystem.write, &p.filesystem.exec, &p.filesystem.deny}) {
+      std::vector<std::string> added;
+      for (const auto& pattern : *list)
+        for (const auto& d : dirs)
+          if (pattern == d || pattern.rfind(d + "/", 0) == 0) added.push_back(to + pattern.substr(d.size()));
+      list->insert(list->end(), added.begin(), added.end());
+    }
+}
+
 void Session::prepare() {
   const RunConfig& c = config_;
   if (c.program.empty()) throw setup_error("no PROGRAM given");
@@ -169,8 +208,15 @@ void Session::prepare() {
     cwd = real;
   }
 
+  // ${RUNDIR} is named before the policy is read; the directory stays only
+  // when the policy uses it.
   try {
-    policy_ = load_policy(c.policy, cwd);
+    rundir_ = RunDirectory::create();
+  } catch (const std::runtime_error& e) {
+    throw setup_error(e.what());
+  }
+  try {
+    policy_ = load_policy(c.policy, cwd, rundir_.path());
   } catch (const PolicyNotFound& e) {
     throw setup_error(e.what());
   } catch (const InputError& e) {
@@ -189,6 +235,7 @@ void Session::prepare() {
   spec_.path = found.path;
   spec_.argv = c.program;
   set_credentials(spec_, c);
+  prepare_rundir(c);
 
   try {
     stdio_ = std::make_unique<ProgramStdio>(c.stdio);
@@ -251,6 +298,14 @@ void Session::prepare() {
   guarantees_.masks = spec_.masks.masks.size();
   guarantees_.masks_in_user_namespace = spec_.masks.in_user_namespace;
 
+  for (const auto& r : policy_->rules) uses_seed_ = uses_seed_ || (r.when && r.when->probability);
+  if (c.seed) {
+    seed_ = *c.seed;
+  } else if (uses_seed_) {
+    if (getrandom(&seed_, sizeof seed_, 0) != sizeof seed_) seed_ = static_cast<std::uint64_t>(time(nullptr));
+    seed_ &= (1ull << 53) - 1;  // exact in every JSON reader
+  }
+
   plan_.emplace(compile::compile(std::move(*policy_), c.engine));
   policy_.reset();
   if (c.engine == compile::Engine::Seccomp) {
@@ -296,7 +351,7 @@ RunResult Session::run(trace::SupervisorProcess&) {
     who.groups.resize(static_cast<std::size_t>(std::max(n, 0)));
     if (n > 0) who.groups.resize(static_cast<std::size_t>(std::max(getgroups(n, who.groups.data()), 0)));
   }
-  trace::Monitor monitor(*plan_, std::move(filter_), *log_);
+  trace::Monitor monitor(*plan_, std::move(filter_), *log_, seed_);
   RunResult result;
   try {
     result = monitor.run(std::move(spec_), *enforcer_, relay_.get());
@@ -309,6 +364,8 @@ RunResult Session::run(trace::SupervisorProcess&) {
   log_->flush();
   stdio_.reset();
   result.credentials = who;
+  if (uses_seed_) result.seed = seed_;
+  result.rundir = rundir_.path();
   return result;
 }
 

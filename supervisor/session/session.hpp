@@ -19,6 +19,7 @@
 #include "report/event_log.hpp"
 #include "report/run_report.hpp"
 #include "session/run_config.hpp"
+#include "session/run_directory.hpp"
 #include "session/stdio.hpp"
 #include "sysgate/result.hpp"
 #include "trace/launcher.hpp"
@@ -59,6 +60,8 @@ class Session {
   const std::vector<std::string>& policy_diagnostics() const { return policy_diagnostics_; }
 
  private:
+  // ${RUNDIR} and a private /tmp, once the policy and the run's user are known.
+  void prepare_rundir(const RunConfig& c);
   RunConfig config_;
   std::optional<Policy> policy_;       // until compiled into plan_
   std::optional<compile::Plan> plan_;
@@ -69,6 +72,9 @@ class Session {
   std::unique_ptr<limits::OutputRelay> relay_;
   trace::LaunchSpec spec_;
   report::Guarantees guarantees_;
+  RunDirectory rundir_;
+  std::uint64_t seed_ = 0;
+  bool uses_seed_ = false;  // some `when` has a probability
   std::vector<std::string> policy_diagnostics_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -54,6 +55,58 @@ const fs::ResolvedPath* TraceeCallMemory::path(int index, int& error) {
   }
   error = it->second.second;
   return it->second.first ? &*it->second.first : nullptr;
+}
+
+const fs::ResolvedPath* TraceeCallMemory::named_path(int index, int& error) {
+  const fs::ResolvedPath* p = path(index, error);
+  if (p != nullptr || error != ENOENT) return p;
+  auto it = named_.find(index);
+  if (it == named_.end()) {
+    fs::PathArg how;
+    how.path = static_cast<std::int8_t>(index);
+    if (const fs::PathCall* pc = fs::find_path_call(call_))
+      for (int i = 0; i < pc->count; ++i)
+        if (pc->args[i].path == index) how = pc->args[i];
+    int err = 0;
+    auto text = read_string(tid_, args_[index], err);  // read (and checked) by path() already
+    if (!text || text->empty()) return nullptr;
+    int dirfd = how.dirfd >= 0 ? static_cast<std::int32_t>(args_[how.dirfd]) : fs::kCwd;
+    auto r = fs::resolve_path(tgid_, tid_, dirfd, *text, fs::follows_last(how, args_), false, true);
+    if (!r) return nullptr;
+    it = named_.emplace(index, std::move(*r)).first;
+  }
+  error = 0;
+  return &it->second;
+}
+
+const fs::ResolvedPath* TraceeCallMemory::redirect(int index, const std::string& to, int& error) {
+  fs::PathArg how;
+  how.path = static_cast<std::int8_t>(index);
+  if (const fs::PathCall* pc = fs::find_path_call(call_))
+    for (int i = 0; i < pc->count; ++i)
+      if (pc->args[i].path == index) how = pc->args[i];
+  // An absolute path: the directory descriptor no longer matters.
+  auto resolved = fs::resolve_path(tgid_, tid_, fs::kCwd, to, fs::follows_last(how, args_), false);
+  int err = resolved ? 0 : ENOENT;
+  paths_[index] = std::make_pair(resolved, err);
+  CheckedBytes c;
+  c.arg = index;
+  c.address = args_[index];
+  c.bytes.assign(to.c_str(), to.size() + 1);
+  c.redirected = true;
+  auto same = [index](const CheckedBytes& b) { return b.arg == index && b.stride == 0; };
+  if (auto it = std::find_if(checked_.begin(), checked_.end(), same); it != checked_.end())
+    *it = std::move(c);
+  else
+    checked_.push_back(std::move(c));
+  error = err;
+  return resolved ? &*paths_[index].first : nullptr;
+}
+
+bool TraceeCallMemory::redirected() const {
+  for (const auto& c : checked_)
+    if (c.redirected) return true;
+  return false;
 }
 
 const fs::ResolvedPath* TraceeCallMemory::resolve(const std::string& path, bool follow_last, int& error) {

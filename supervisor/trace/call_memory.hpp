@@ -24,6 +24,7 @@ struct CheckedBytes {
   // names[i] is the checked msg_name of header i (empty: none).
   std::size_t stride = 0, count = 0;
   std::vector<std::pair<std::uint64_t, std::string>> names;
+  bool redirected = false;  // `bytes` are a redirect's new path, not the program's
 };
 
 class TraceeCallMemory : public compile::CallMemory {
@@ -34,6 +35,8 @@ class TraceeCallMemory : public compile::CallMemory {
   TraceeCallMemory(pid_t tgid, pid_t tid, Abi abi, std::string call, const std::uint64_t args[6]);
 
   const fs::ResolvedPath* path(int index, int& error) override;
+  const fs::ResolvedPath* named_path(int index, int& error) override;
+  const fs::ResolvedPath* redirect(int index, const std::string& to, int& error) override;
   const fs::ResolvedPath* resolve(const std::string& path, bool follow_last, int& error) override;
   const std::vector<net::SocketAddress>* addresses(int& error) override;
 
@@ -41,6 +44,8 @@ class TraceeCallMemory : public compile::CallMemory {
   std::map<std::string, std::string> seen() const;
   // Every argument whose bytes a decision depended on.
   const std::vector<CheckedBytes>& checked() const { return checked_; }
+  // Whether a redirect changed a path: the kernel must then be given the copy.
+  bool redirected() const;
   // The sendmmsg count the check covered (the register must say the same).
   std::optional<std::uint64_t> message_count() const { return message_count_; }
 
@@ -53,6 +58,7 @@ class TraceeCallMemory : public compile::CallMemory {
   std::string call_;
   std::uint64_t args_[6];
   std::map<int, std::pair<std::optional<fs::ResolvedPath>, int>> paths_;
+  std::map<int, fs::ResolvedPath> named_;  // named_path() where path() failed with ENOENT
   std::map<std::string, std::pair<std::optional<fs::ResolvedPath>, int>> extra_paths_;
   std::optional<std::pair<std::optional<std::vector<net::SocketAddress>>, int>> addresses_;
   std::vector<CheckedBytes> checked_;

@@ -15,6 +15,8 @@
 #include <cstring>
 #include <ctime>
 #include <set>
+#include <stdexcept>
+#include <system_error>
 #include <vector>
 
 #include "arch/abi.hpp"
@@ -112,6 +114,71 @@ void Monitor::resume(pid_t tid, int signal) {
   ptrace(to_exit ? PTRACE_SYSCALL : PTRACE_CONT, tid, nullptr, signal);
 }
 
+void Monitor::release(pid_t tid, double delay_s) {
+  if (delay_s <= 0) {
+    resume(tid);
+    return;
+  }
+  auto due = std::chrono::steady_clock::now() +
+             std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(delay_s));
+  held_.emplace(due, tid);
+  if (!hold_timer_made_) {
+    sigevent ev{};
+    ev.sigev_notify = SIGEV_THREAD_ID;
+    ev.sigev_signo = SIGALRM;
+    ev._sigev_un._tid = g_tracer_tid;
+    if (timer_create(CLOCK_MONOTONIC, &ev, &hold_timer_) != 0)
+      throw std::system_error(errno, std::generic_category(), "timer_create (delay)");
+    hold_timer_made_ = true;
+  }
+  release_due();
+}
+
+void Monitor::release_due() {
+  auto now = std::chrono::steady_clock::now();
+  while (!held_.empty() && held_.begin()->first <= now) {
+    pid_t tid = held_.begin()->second;
+    held_.erase(held_.begin());
+    if (tasks_.find(tid) != nullptr) resume(tid);
+  }
+  if (held_.empty() || !hold_timer_made_) return;
+  // steady_clock is CLOCK_MONOTONIC: the earliest held call's time, absolute.
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(held_.begin()->first.time_since_epoch()).count();
+  itimerspec its{};
+  its.it_value.tv_sec = static_cast<time_t>(ns / 1000000000);
+  its.it_value.tv_nsec = static_cast<long>(ns % 1000000000);
+  timer_settime(hold_timer_, TIMER_ABSTIME, &its, nullptr);
+}
+
+bool Monitor::apply_edits(const SyscallView& call, Task& t, const Decision& d) {
+  const Abi abi = *call.abi;
+  if (!t.copy) {
+    HeldCopy held;
+    held.abi = abi;
+    t.copy = std::move(held);
+  }
+  for (const auto& e : d.edits) {
+    // The program's own value is what the exit stop puts back (a copy may
+    // already have saved it).
+    bool saved = false;
+    for (const auto& [arg, value] : t.copy->saved_args) saved = saved || arg == e.index;
+    if (!saved) t.copy->saved_args.emplace_back(e.index, call.args[e.index]);
+    if (!set_arg(call.tid, abi, e.index, e.to)) return false;
+  }
+  return true;
+}
+
+void Monitor::note_injections(const SyscallView& call, const Task& t, const Decision& d) {
+  for (const auto& [rule, count] : d.fired) {
+    ++result_.injection_count;
+    if (result_.injections.size() >= RunResult::kMaxInjections) continue;
+    std::string name;
+    if (const compile::AbiPlan* ap = plan_.abi(*call.abi))
+      if (const compile::CallPlan* cp = ap->find(call.nr)) name = cp->name;
+    result_.injections.push_back({rule->label(), name, t.tgid, count});
+  }
+}
+
 void Monitor::kill_everything() {
   std::set<pid_t> leftovers;
   for (pid_t p : tasks_.tgids())
@@ -147,6 +214,7 @@ void Monitor::kill_everything() {
 void Monitor::on_signal(int sig) {
   if (sig == SIGALRM) {
     check_limits();
+    release_due();
     return;
   }
   // SIGINT, SIGTERM, SIGHUP: the first goes to the program, a second ends the run.
@@ -207,7 +275,8 @@ Monitor::CopyOutcome Monitor::copy_checked(const SyscallView& call, Task& t, con
   const bool fewer_messages = memory.message_count() && *memory.message_count() < (call.args[2] & 0xffffffffu);
   // Is a race possible? Another task shares this memory, or the bytes lie in
   // memory that a file or another process can change (docs/race-safety.md).
-  bool racy = m.shared() || fewer_messages;
+  // A redirect's path exists only in the copy.
+  bool racy = m.shared() || fewer_messages || memory.redirected();
   for (const auto& c : checked) {
     if (racy) break;
     racy = !m.private_to(call.tid, c.address, c.bytes.size());
@@ -332,9 +401,9 @@ void Monitor::on_exit_stop(pid_t tid, Task& t) {
     t.creating_task = false;
     --tasks_.pending_tasks;
   }
-  if (t.pending_errno != 0) {
-    set_return(tid, -t.pending_errno);
-    t.pending_errno = 0;
+  if (t.pending_return) {
+    set_return(tid, *t.pending_return);
+    t.pending_return.reset();
   }
   if (t.copy) {
     // The program's registers again: the x86 syscall ABIs preserve argument
@@ -353,7 +422,7 @@ void Monitor::on_exit_stop(pid_t tid, Task& t) {
         process_vm_writev(tid, &local, 1, &remote, 1, 0);
       }
     }
-    t.memory->arena().give_back(c.offset, c.size);
+    if (c.size > 0) t.memory->arena().give_back(c.offset, c.size);
     t.copy.reset();
   }
   if (t.check_opened_fd) {
@@ -373,7 +442,8 @@ void Monitor::decide(const SyscallView& call, Task& t) {
     if (const compile::AbiPlan* ap = plan_.abi(*call.abi)) cp = ap->find(call.nr);
   std::optional<TraceeCallMemory> memory;
   if (cp != nullptr && cp->reads_memory) memory.emplace(t.tgid, call.tid, *call.abi, cp->name, call.args);
-  Decision d = call.abi ? compile::decide(plan_, *call.abi, call.nr, call.args, memory ? &*memory : nullptr)
+  Decision d = call.abi ? compile::decide(plan_, *call.abi, call.nr, call.args, memory ? &*memory : nullptr,
+                                          &schedules_, t.tgid)
                         : Decision{{Action::Kind::Kill, 0}, true, Decision::Source::ForeignAbi, nullptr};
   if (d.log && !memory && cp != nullptr && d.action.kind != Action::Kind::Allow) {
     // The report names the files a denied call was after.
@@ -395,10 +465,19 @@ void Monitor::decide(const SyscallView& call, Task& t) {
     counts_task = false;
   }
   if (d.action.kind == Action::Kind::Allow || d.action.kind == Action::Kind::Log) {
-    if (memory && copy_checked(call, t, *memory, d) == CopyOutcome::MappingRegion)
-      return;  // decided again when the call is made again, once the region is there
+    if (memory && copy_checked(call, t, *memory, d) == CopyOutcome::MappingRegion) {
+      // Decided again when the call is made again, once the region is there:
+      // its `when` matches are counted then.
+      for (const auto& [rule, count] : d.fired) schedules_.undo(*rule, t.tgid);
+      return;
+    }
+    if (!d.edits.empty() && !apply_edits(call, t, d)) {
+      d = refusal(EFAULT, Decision::Source::CopyOnCheck);
+      d.log = false;  // only a vanished task cannot be written: the call never runs
+    }
   }
-  const bool record_it = d.log || d.action.kind == Action::Kind::Kill;
+  note_injections(call, t, d);
+  const bool record_it = d.log || d.action.kind == Action::Kind::Kill || d.rewrites();
   switch (d.action.kind) {
     case Action::Kind::Allow:
     case Action::Kind::Log:
@@ -408,13 +487,21 @@ void Monitor::decide(const SyscallView& call, Task& t) {
         ++tasks_.pending_tasks;
       }
       if ((d.notes & Rule::kCheckOpenedFd) != 0) t.check_opened_fd = true;
-      resume(call.tid);
+      release(call.tid, d.delay_s);
       break;
     case Action::Kind::Deny:
-      skip_syscall(call.tid, d.action.error);
-      if (call.stop == SyscallView::Stop::Entry) t.pending_errno = d.action.error;
-      resume(call.tid);
+    case Action::Kind::Return: {
+      long value = d.action.kind == Action::Kind::Deny ? -static_cast<long>(d.action.error) : d.action.value;
+      skip_syscall(call.tid, 0);
+      set_return(call.tid, value);
+      if (call.stop == SyscallView::Stop::Entry) t.pending_return = value;
+      release(call.tid, d.delay_s);
       break;
+    }
+    case Action::Kind::Redirect:
+    case Action::Kind::Rewrite:
+      // Never a decision: compile::decide goes on past them.
+      throw std::logic_error("a rewriting rule ended a decision");
     case Action::Kind::Kill:
       // The task stays stopped: the call never runs.
       record(call, d, memory ? &*memory : nullptr);
@@ -567,6 +654,9 @@ RunResult Monitor::run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::O
     }
     kill_everything();
   }
+  if (hold_timer_made_) timer_delete(hold_timer_);
+  hold_timer_made_ = false;
+  held_.clear();
   log_.flush();
   if (relay != nullptr) {
     relay->finish();

@@ -10,6 +10,9 @@
 
 #include <linux/filter.h>
 
+#include <chrono>
+#include <ctime>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,8 +32,9 @@ namespace sysgate::trace {
 class Monitor {
  public:
   // `filter` is the seccomp program for the seccomp engine (empty for ptrace).
-  Monitor(const compile::Plan& plan, std::vector<sock_filter> filter, report::EventLog& log)
-      : plan_(plan), filter_(std::move(filter)), log_(log), tasks_(plan.scratch) {}
+  // `seed`: of the `when` probabilities that name none.
+  Monitor(const compile::Plan& plan, std::vector<sock_filter> filter, report::EventLog& log, std::uint64_t seed = 0)
+      : plan_(plan), filter_(std::move(filter)), log_(log), tasks_(plan.scratch), schedules_(seed) {}
 
   // Runs the program and returns how it ended. Never leaves a process it
   // started running. `relay` is set when the output limit needs it. The
@@ -54,6 +58,13 @@ class Monitor {
   void finish_injection(pid_t tid, Task& t);
   void refuse_proc_mem(pid_t tid, Task& t, long fd);
   void resume(pid_t tid, int signal = 0);
+  // Resumes the task now, or after `delay_s` seconds (a `delay` action): held
+  // tasks are resumed from the tracer loop when their time comes.
+  void release(pid_t tid, double delay_s);
+  void release_due();
+  // Rewrite edits: the new register values, the program's kept for the exit stop.
+  bool apply_edits(const SyscallView& call, Task& t, const Decision& d);
+  void note_injections(const SyscallView& call, const Task& t, const Decision& d);
   void record(const SyscallView& call, const Decision& d, const TraceeCallMemory* memory);
   void kill_everything();
   void check_limits();
@@ -72,6 +83,10 @@ class Monitor {
   limits::OutputRelay* relay_ = nullptr;
   std::optional<Verdict> limit_hit_;
   RunResult result_;
+  compile::ScheduleState schedules_;
+  std::multimap<std::chrono::steady_clock::time_point, pid_t> held_;  // delayed calls
+  timer_t hold_timer_{};
+  bool hold_timer_made_ = false;
 };
 
 }  // namespace sysgate::trace

@@ -68,7 +68,7 @@ void TaskTable::leave_memory(Task& t) {
     --t.memory->vfork_waiters;
     t.vfork_parent = 0;
   }
-  if (t.copy) t.memory->arena().give_back(t.copy->offset, t.copy->size);
+  if (t.copy && t.copy->size > 0) t.memory->arena().give_back(t.copy->offset, t.copy->size);
   t.copy.reset();
   --t.memory->tasks;
   t.memory.reset();

@@ -27,7 +27,7 @@ struct Task {
   pid_t vfork_parent = 0;      // a vfork child until it execs or exits: its parent sleeps
   bool creating_task = false;  // in a fork/clone the supervisor counts (see TaskTable::pending_tasks)
   // What the next syscall-exit stop does:
-  int pending_errno = 0;                 // ptrace engine: a denied call returns -errno
+  std::optional<long> pending_return;    // ptrace engine: a skipped call returns this
   std::optional<HeldCopy> copy;          // registers to restore, region space to give back
   bool check_opened_fd = false;          // a /proc/PID/mem opened for writing is refused
   std::optional<InjectedCall> injection; // a call of ours is running in its place
