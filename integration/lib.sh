@@ -8,6 +8,10 @@
 #   WORK      a fresh temporary directory (created here when unset)
 #   SG_UNSHARE  1 when `unshare --pid --net --mount --fork` works here
 #
+# The same scripts run as root and, as the NAME.ENGINE.user tests, as uid
+# 65534 (integration/user_test.sh): a script that cannot run as an ordinary
+# user calls `needs_root REASON`.
+#
 # A script runs sysgate with `sg ARGS...` (sets RC, writes $OUT and $ERR),
 # asserts with expect_*, and ends with `finish`. Every failed assertion is
 # printed; the script fails at `finish`.
@@ -20,6 +24,7 @@ set -u
 : "${POLICIES:=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/policies}"
 
 TEST_NAME="$(basename "$0" .sh).$ENGINE"
+[ "$(id -u)" = 0 ] || TEST_NAME+=.user  # as the NAME.*.user tests run it
 FAILURES=0
 CHECKS=0
 
@@ -51,18 +56,55 @@ ok() {
   log "ok: $*"
 }
 
-# box: run this whole script again inside fresh pid, net and mount namespaces
-# (with its own /proc) when that works, so a hostile program that escapes
-# cannot reach the host, and nothing survives the script. The script is then
-# pid 1 of the namespace: orphans come to it, and sysgate is its child.
+# box [--setup CMDS] [--required]: run this whole script again inside fresh
+# pid, net and mount namespaces (with its own /proc) when that works, so a
+# hostile program that escapes cannot reach the host, and nothing survives the
+# script. The script is then pid 1 of the namespace: orphans come to it, and
+# sysgate is its child.
+#   --setup CMDS  shell commands run inside the namespaces, with the
+#                 capabilities they grant, before the script starts again
+#                 (e.g. 'ip link set lo up'); not run without namespaces
+#   --required    without namespaces, skip (exit 77) instead of running anyway
+# An ordinary user makes them in a user namespace that maps the user to
+# itself (--map-current-user): same uid and gid inside, and the script runs
+# with no capabilities, as outside; only CMDS run with the namespace's
+# capabilities (--keep-caps; setpriv drops them before the script).
 box() {
   if [ -n "${SG_BOXED:-}" ]; then return 0; fi
-  if [ "${SG_UNSHARE:-1}" = 1 ] && unshare --pid --net --mount --fork --mount-proc true 2>/dev/null; then
+  local setup=: required=0
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --setup) setup=$2; shift 2 ;;
+      --required) required=1; shift ;;
+      *) log "box: unknown option $1"; exit 2 ;;
+    esac
+  done
+  local ns=(--pid --net --mount --fork --mount-proc) drop=()
+  if [ "$(id -u)" != 0 ]; then
+    ns=(--map-current-user --keep-caps "${ns[@]}")
+    drop=(setpriv --inh-caps=-all --ambient-caps=-all --)
+  fi
+  if [ "${SG_UNSHARE:-1}" = 1 ] && unshare "${ns[@]}" true 2>/dev/null; then
     # Not exec: this shell's trap removes $WORK once the boxed run is over.
-    SG_BOXED=1 WORK="$WORK" unshare --pid --net --mount --fork --mount-proc bash "$0" "$@"
+    SG_BOXED=1 WORK="$WORK" unshare "${ns[@]}" \
+      bash -c 'eval "$1"; shift; exec "$@"' box-setup "$setup" "${drop[@]}" bash "$0"
     exit $?
   fi
-  log "note: running without namespaces (unshare does not work here)"
+  if [ "$required" = 1 ]; then
+    log "skip: unshare ${ns[*]} does not work here"
+    exit 77
+  fi
+  log "note: running without namespaces (unshare ${ns[*]} does not work here)"
+}
+
+# needs_root REASON: skip this test (exit 77) unless it runs as root. Only for
+# what cannot be tested as an ordinary user at all (becoming another user,
+# cgroups, chown); everything else runs as both (the NAME.ENGINE.user tests).
+needs_root() {
+  if [ "$(id -u)" != 0 ]; then
+    log "skip: needs root: $*"
+    exit 77
+  fi
 }
 
 # require_int80: skip this test (exit 77) unless `int 0x80` works in a 64-bit

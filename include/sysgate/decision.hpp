@@ -43,6 +43,17 @@ struct Decision {
   // Rules whose `when` fired, with the count they fired at.
   std::vector<std::pair<const Rule*, std::uint64_t>> fired;
   double delay_s = 0;  // the longest delay of the rules that applied
+  // A path outside every list that does not exist: ENOENT, as without the
+  // sandbox; recorded (log, access report) but not a denial.
+  bool probe = false;
+  // The kernel would fail the call the same way without the sandbox (a path
+  // it cannot look up): not the policy's refusal, not a denial.
+  bool native = false;
+  // Audit mode: this is what enforce mode would do; the call ran unchanged.
+  bool audit = false;
+  // For the filesystem and network sections: the entry that decided, with its
+  // place ("deny entry \"/etc/shadow\" at p.yaml:9:11"), or that none matched.
+  std::string entry;
   bool rewrites() const { return !edits.empty() || !redirects.empty() || action.kind == Action::Kind::Return; }
 
   // The rule's label, "default", ...; for logs and reports.

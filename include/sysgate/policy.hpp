@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -116,6 +117,9 @@ struct Rule {
 struct FilesystemSection {
   bool present = false;
   std::vector<std::string> read, write, exec, deny;  // globs, variables expanded
+  // Where each entry was written, by "list:pattern" ("deny:/etc/shadow"); the
+  // first file that names it (entries added by sysgate have none).
+  std::map<std::string, SourceLocation> where_of;
   int error = 13;  // EACCES
   SourceLocation where;
 };
@@ -124,6 +128,7 @@ struct FilesystemSection {
 struct NetworkSection {
   bool present = false;
   std::vector<std::string> allow;  // address patterns (see sysgate-policy(5))
+  std::map<std::string, SourceLocation> where_of;  // by pattern
   int error = 111;                 // ECONNREFUSED
   SourceLocation where;
 };
@@ -165,6 +170,8 @@ struct Policy {
   // (CAP_CHOWN is bit 0, see <linux/capability.h>); 0, the default, keeps none.
   // Unioned over includes.
   std::uint64_t keep_caps = 0;
+  // `mode: audit`: every decision is made and logged, none is carried out.
+  bool audit = false;
   // `tmp: private`: /tmp (and $TMPDIR) are redirected to the run's own directory.
   bool private_tmp = false;
   // Set by the session for a private /tmp: (directory, where it is sent).

@@ -21,10 +21,15 @@ enum class Verdict {
   OutputLimit,
   ProcessLimit,
   Violation,
+  Denied,              // --fail-on-denial: the program ran, something was denied
+  UndeclaredAccess,    // --declared: the run touched what the manifest does not declare
   SetupError,
   InternalError,
 };
 bool is_limit(Verdict v);
+// Exit statuses of `sysgate run` for DENIED and UNDECLARED_ACCESS (sysgate(1)).
+constexpr int kExitDenied = 156;
+constexpr int kExitUndeclared = 157;
 const char* to_string(Verdict v);
 
 // Who the program ran as.
@@ -64,6 +69,7 @@ struct RunResult {
   static constexpr std::size_t kMaxInjections = 1000;
   std::optional<std::uint64_t> seed;   // of the probability schedules, when the policy has one
   std::string rundir;                  // the run's own directory (${RUNDIR}), if one was made
+  std::vector<std::string> undeclared; // --declared: accesses the manifest does not declare ("R /path (pid ...)")
 
   // The exit status of `sysgate run` (see sysgate(1)).
   int exit_status() const;

@@ -11,7 +11,7 @@ sg --policy grade-c --cwd "$WORK/box" --report "$WORK/report.json" -- ./a.out ex
 expect_status 0
 expect_stdout_equals "exec(/bin/echo): EACCES
 after"
-expect_stderr_matches 'execve\(.*path=(/usr)?/bin/echo -> deny EACCES \[filesystem section\]'
+expect_stderr_matches 'execve\(.*path=(/usr)?/bin/echo -> deny EACCES \[filesystem section:'
 expect_that "the report lists the refused execve" python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))

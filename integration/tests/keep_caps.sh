@@ -3,7 +3,7 @@
 # policy's `capabilities` keeps some; those that could undo the sandbox's own
 # guarantees need --allow-weaker=capabilities.
 source "$(dirname "$0")/../lib.sh"
-if [ "$(id -u)" != 0 ]; then log "skip: needs root (capabilities are root's here)"; exit 77; fi
+needs_root "the capabilities kept (CAP_CHOWN) are root's"
 box
 touch "$WORK/f"
 CHOWN='chown 65534 "$0" && echo chowned; grep CapEff /proc/self/status'

@@ -9,6 +9,10 @@ printf 'x%.0s' $(seq 1 5000) >"$D/big"
 ln -s a.txt "$D/link"
 touch "$D/.hidden" "$D/sub/deeper/f"
 chmod 0750 "$D/sub"
+# `ls -la $D` shows the time of `..` ($WORK): make the files the runs write
+# there now, so that it cannot change between the native run and sysgate's
+# (when a second ends in between, the listings differ).
+touch "$OUT" "$ERR" "$WORK/native.out" "$WORK/native.err"
 for args in "-la --time-style=+%s $D" "-R $D" "-1 $D/a.txt $D/nonexistent"; do
   # shellcheck disable=SC2086
   native ls $args

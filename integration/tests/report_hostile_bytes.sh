@@ -9,6 +9,10 @@ box
 FF=$'\xff'
 mkdir -p "$WORK/ok"
 echo hi >"$WORK/ok/f"
+# The denied files exist (a missing one would be a probe, ENOENT, not a denial).
+echo x >"$WORK/no${FF}pe"
+echo x >"$WORK/nl
+forged"
 P=$(policy fs.yaml <<EOP
 version: 1
 name: hostile-bytes
@@ -27,8 +31,8 @@ expect_stdout_contains "open 1: OK"
 expect_stdout_contains "open 2: EACCES"
 expect_stdout_contains "open 3: EACCES"
 expect_file_present "$R"
-expect_stderr_contains "path=$WORK/no\\xffpe -> deny EACCES [filesystem section]"
-expect_stderr_contains "path=$WORK/nl\\nforged -> deny EACCES [filesystem section]"
+expect_stderr_contains "path=$WORK/no\\xffpe -> deny EACCES [filesystem section:"
+expect_stderr_contains "path=$WORK/nl\\nforged -> deny EACCES [filesystem section:"
 expect_that "no stderr line starts with the forged text" bash -c "! grep -q '^forged' '$ERR'"
 
 python3 - "$R" "$L" "$WORK" <<'PY' >"$WORK/py.out" 2>&1

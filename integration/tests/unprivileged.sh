@@ -6,7 +6,7 @@
 # as an unprivileged tracer), grade-c with limits, and deny entries masked in
 # a user namespace of the user's own.
 source "$(dirname "$0")/../lib.sh"
-if [ "$(id -u)" != 0 ]; then log "skip: needs root to become an ordinary user (setpriv)"; exit 77; fi
+needs_root "it becomes uid 65534 itself (setpriv)"
 if ! command -v setpriv >/dev/null; then log "skip: no setpriv"; exit 77; fi
 U=$(getent passwd 65534 | cut -d: -f1)
 [ -n "$U" ] || { log "skip: no user 65534"; exit 77; }

@@ -19,44 +19,64 @@ namespace {
 
 std::string action_text(const Action& a) {
   std::string s = to_string(a.kind);
-  if (a.kind == Action::Kind::Deny) s += " " + arch::errno_name(a.error);
-  if (a.kind == Action::Kind::Return)
-    s += " " + (a.value < 0 && a.value > -4096 ? "-" + arch::errno_name(static_cast<int>(-a.value)) : std::to_string(a.value));
-  if (a.kind == Action::Kind::Redirect) s += " to " + a.target;
+  if (a.kind == Action::Kind::Deny) s.append(" ").append(arch::errno_name(a.error));
+  if (a.kind == Action::Kind::Return) {
+    s.append(" ");
+    if (a.value < 0 && a.value > -4096)
+      s.append("-").append(arch::errno_name(static_cast<int>(-a.value)));
+    else
+      s.append(std::to_string(a.value));
+  }
+  if (a.kind == Action::Kind::Redirect) s.append(" to ").append(a.target);
   if (a.kind == Action::Kind::Rewrite) {
     static const char* const kOps[] = {"=", "|=", "&=~", "max", "min"};
-    std::string edits;
-    for (const auto& e : a.edits) {
-      char v[32];
-      std::snprintf(v, sizeof v, e.op == ArgEdit::Op::Or || e.op == ArgEdit::Op::Clear ? "0x%llx" : "%llu",
-                    static_cast<unsigned long long>(e.value));
-      edits += (edits.empty() ? "" : ", ") + e.arg + " " + kOps[static_cast<int>(e.op)] + " " + v;
+    for (std::size_t i = 0; i < a.edits.size(); ++i) {
+      const ArgEdit& e = a.edits[i];
+      char v[64];
+      std::snprintf(v, sizeof v, e.op == ArgEdit::Op::Or || e.op == ArgEdit::Op::Clear ? " %s 0x%llx" : " %s %llu",
+                    kOps[static_cast<int>(e.op)], static_cast<unsigned long long>(e.value));
+      s.append(i == 0 ? " " : ", ").append(e.arg).append(v);
     }
-    s += " " + edits;
   }
-  if (a.passes_on()) s += ", then the next rule decides";
-  if (a.delay_s > 0) s += " after a delay of " + std::to_string(a.delay_s).substr(0, 5) + " s";
+  if (a.passes_on()) s.append(", then the next rule decides");
+  if (a.delay_s > 0) {
+    char v[48];
+    std::snprintf(v, sizeof v, " after a delay of %.3g s", a.delay_s);
+    s.append(v);
+  }
   return s;
 }
 
 std::string when_text(const Schedule& w) {
-  std::string s = "when";
-  if (w.from == w.until) {
-    s += " match " + std::to_string(w.from);
-  } else {
-    s += " matches " + std::to_string(w.from);
-    if (w.every != 1) s += ", every " + std::to_string(w.every);
-    s += w.until == UINT64_MAX ? " on" : " to " + std::to_string(w.until);
+  char buf[160];
+  if (w.from == w.until)
+    std::snprintf(buf, sizeof buf, "when match %llu", static_cast<unsigned long long>(w.from));
+  else if (w.until == UINT64_MAX)
+    std::snprintf(buf, sizeof buf, "when matches %llu on, every %llu", static_cast<unsigned long long>(w.from),
+                  static_cast<unsigned long long>(w.every));
+  else
+    std::snprintf(buf, sizeof buf, "when matches %llu to %llu, every %llu", static_cast<unsigned long long>(w.from),
+                  static_cast<unsigned long long>(w.until), static_cast<unsigned long long>(w.every));
+  std::string s = buf;
+  if (w.probability) {
+    std::snprintf(buf, sizeof buf, ", with probability %g", *w.probability);
+    s.append(buf);
   }
-  if (w.probability) s += ", with probability " + std::to_string(*w.probability).substr(0, 6);
-  if (w.seed) s += " (seed " + std::to_string(*w.seed) + ")";
-  s += w.per_process ? " of each process" : " of the tree";
+  if (w.seed) {
+    std::snprintf(buf, sizeof buf, " (seed %llu)", static_cast<unsigned long long>(*w.seed));
+    s.append(buf);
+  }
+  s.append(w.per_process ? " of each process" : " of the tree");
   return s;
 }
 
 std::string rule_ref(const Rule& r) {
-  std::string s = r.name.empty() ? "rule" : "\"" + r.name + "\"";
-  if (r.where.line > 0) s += " " + r.where.str();
+  std::string s;
+  if (r.name.empty())
+    s = "rule";
+  else
+    s.append("\"").append(r.name).append("\"");
+  if (r.where.line > 0) s.append(" ").append(r.where.str());
   return s;
 }
 

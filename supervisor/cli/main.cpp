@@ -43,7 +43,8 @@ const char* const kUsage =
     "                   [--stdin FILE|-] [--stdout FILE|-] [--stderr FILE|-] [--stderr-to-stdout] [--cwd DIR]\n"
     "                   [--clear-env] [--env NAME=VALUE]... [--user USER] [--group GROUP]\n"
     "                   [--keep-caps CAP,...|all] [--on-process-limit end|fail]\n"
-    "                   [--private-tmp] [--keep-rundir] [--seed N]\n"
+    "                   [--private-tmp] [--keep-rundir] [--seed N] [--mode enforce|audit] [--fail-on-denial]\n"
+    "                   [--access-report FILE|-] [--declared MANIFEST]\n"
     "                   [--allow-weaker landlock|signals|masks|capabilities]...\n"
     "                   [--] PROGRAM [ARGS...]\n"
     "       sysgate check POLICY...\n"
@@ -148,7 +149,8 @@ po::options_description run_options() {
       "stdout", text())("stderr", text())("stderr-to-stdout", "")("cwd", text())("clear-env", "")(
       "env", po::value<std::vector<std::string>>())("user", text())("group", text())(
       "allow-weaker", po::value<std::vector<std::string>>())("keep-caps", text())("on-process-limit", text())(
-      "private-tmp", "")("keep-rundir", "")("seed", text());
+      "private-tmp", "")("keep-rundir", "")("seed", text())("mode", text())("fail-on-denial", "")(
+      "access-report", text())("declared", text());
   return t;
 }
 
@@ -210,6 +212,13 @@ session::RunConfig run_config(const ParsedCommand& parsed) {
   c.use_cgroups = vm.count("no-cgroups") == 0 && !(no_cg != nullptr && *no_cg != '\0' && std::string(no_cg) != "0");
   c.cgroup_parent = opt_value<std::string>(vm, "cgroup");
   c.private_tmp = vm.count("private-tmp") > 0;
+  c.fail_on_denial = vm.count("fail-on-denial") > 0;
+  c.access_report_path = opt_value<std::string>(vm, "access-report");
+  c.declared_path = opt_value<std::string>(vm, "declared");
+  if (auto m = opt_value<std::string>(vm, "mode")) {
+    if (*m != "audit" && *m != "enforce") throw UsageError("--mode: expected enforce or audit, got '" + *m + "'");
+    c.audit = *m == "audit";
+  }
   c.keep_rundir = vm.count("keep-rundir") > 0;
   if (auto seed = opt_value<std::string>(vm, "seed")) {
     char* end = nullptr;
@@ -226,7 +235,7 @@ session::RunConfig run_config(const ParsedCommand& parsed) {
 }
 
 // Where --report goes: "-" is the last line on stdout.
-void write_report(const std::optional<std::string>& where, const std::string& json) {
+void write_report(const std::optional<std::string>& where, const std::string& json, const char* option = "--report") {
   if (!where) return;
   if (*where == "-") {
     std::cout << json << std::endl;
@@ -235,7 +244,7 @@ void write_report(const std::optional<std::string>& where, const std::string& js
   std::ofstream out(*where, std::ios::trunc);
   out << json << "\n";
   out.flush();
-  if (!out) say("sysgate: --report " + *where + ": cannot write");
+  if (!out) say(std::string("sysgate: ") + option + " " + *where + ": cannot write");
 }
 
 void say_verdict(const RunResult& r, const Limits& limits) {
@@ -274,10 +283,12 @@ int cmd_run(const std::vector<std::string>& args) {
         " (the policy must allow the execve of the program)");
   else if (result.verdict == Verdict::SetupError || result.verdict == Verdict::InternalError)
     say(std::string("sysgate: ") + to_string(result.verdict) + ": " + result.error);
+  for (const auto& u : result.undeclared) say("sysgate: undeclared access: " + u);
   if (!c.quiet) {
     if (result.verdict == Verdict::Violation) say("sysgate: VIOLATION: " + result.violation);
     say_verdict(result, session.limits());
   }
+  write_report(c.access_report_path, session.access_report(), "--access-report");
   write_report(c.report_path, session.report(result));
   return result.exit_status();
 }

@@ -108,12 +108,6 @@ bool any_match(const std::vector<fs::PathPattern>& pats, const fs::ResolvedPath&
   return false;
 }
 
-bool any_below(const std::vector<fs::PathPattern>& pats, const fs::ResolvedPath& path) {
-  for (const auto& p : pats)
-    if (p.has_below(path.path) || (!path.self_alias.empty() && p.has_below(path.self_alias))) return true;
-  return false;
-}
-
 // A test on memory: nullopt when the memory cannot be read (the call then
 // fails as the kernel would fail it). `named`: a redirect's test, which reads
 // the path as named also below a directory that does not exist.
@@ -140,27 +134,97 @@ std::optional<bool> memory_test_holds(const CompiledTest& t, CallMemory* memory,
   return true;
 }
 
-// The filesystem section's answer for one resolved path.
-bool filesystem_allows(const CompiledFilesystem& f, const fs::ResolvedPath& p, fs::Access access) {
-  if (!p.is_file) return access == fs::Access::Stat;  // pipes, sockets, memfds, deleted files
-  if (any_match(f.deny, p)) return false;
+// The filesystem section's answer for one resolved path, and which entry gave it.
+struct FsAnswer {
+  bool allowed = false;
+  const char* list = nullptr;  // "read", "write", "exec", "deny"; null: no entry matched
+  int index = -1;              // in that list
+  bool by_inode = false;       // a denied file reached by another name (a hard link)
+};
+
+int first_match(const std::vector<fs::PathPattern>& pats, const fs::ResolvedPath& p, bool below = false) {
+  for (std::size_t i = 0; i < pats.size(); ++i) {
+    const auto& pat = pats[i];
+    bool m = below ? (pat.has_below(p.path) || (!p.self_alias.empty() && pat.has_below(p.self_alias)))
+                   : (pat.matches(p.path) || (!p.self_alias.empty() && pat.matches(p.self_alias)));
+    if (m) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+FsAnswer filesystem_allows(const CompiledFilesystem& f, const fs::ResolvedPath& p, fs::Access access) {
+  if (!p.is_file) return {access == fs::Access::Stat};  // pipes, sockets, memfds, deleted files
+  if (int i = first_match(f.deny, p); i >= 0) return {false, "deny", i};
   if (!f.deny_inodes.empty() && p.exists) {
     // lstat: the path is already resolved as the call resolves it, so a last
     // component that is still a symlink is one the call does not follow.
     struct stat st{};
     if (lstat(p.path.c_str(), &st) == 0)
       for (const auto& [dev, ino] : f.deny_inodes)
-        if (st.st_dev == dev && st.st_ino == ino) return false;
+        if (st.st_dev == dev && st.st_ino == ino) return {false, "deny", -1, true};
   }
+  auto in = [&](const char* name, const std::vector<fs::PathPattern>& pats, bool below = false) -> std::optional<FsAnswer> {
+    if (int i = first_match(pats, p, below); i >= 0) return FsAnswer{true, name, i};
+    return std::nullopt;
+  };
+  std::optional<FsAnswer> a;
   switch (access) {
-    case fs::Access::Exec: return any_match(f.exec, p);
-    case fs::Access::Write: return any_match(f.write, p);
-    case fs::Access::Read: return any_match(f.read, p) || any_match(f.write, p) || any_match(f.exec, p);
+    case fs::Access::Exec: a = in("exec", f.exec); break;
+    case fs::Access::Write: a = in("write", f.write); break;
+    case fs::Access::Read:
+      if (!(a = in("read", f.read)) && !(a = in("write", f.write))) a = in("exec", f.exec);
+      break;
     case fs::Access::Stat:
-      return any_match(f.read, p) || any_match(f.write, p) || any_match(f.exec, p) || any_below(f.read, p) ||
-             any_below(f.write, p) || any_below(f.exec, p);
+      if (!(a = in("read", f.read)) && !(a = in("write", f.write)) && !(a = in("exec", f.exec)) &&
+          !(a = in("read", f.read, true)) && !(a = in("write", f.write, true)))
+        a = in("exec", f.exec, true);
+      break;
   }
-  return false;
+  return a.value_or(FsAnswer{});
+}
+
+// "deny entry \"/etc/shadow\" at p.yaml:9:11" for the entry of a list.
+std::string entry_text(const FilesystemSection& f, const char* list, int index) {
+  if (list == nullptr) return "not a file (pipe, socket, memfd, deleted file)";
+  const std::vector<std::string>* texts = std::string_view(list) == "read"    ? &f.read
+                                          : std::string_view(list) == "write" ? &f.write
+                                          : std::string_view(list) == "exec"  ? &f.exec
+                                                                              : &f.deny;
+  if (index < 0 || static_cast<std::size_t>(index) >= texts->size()) return std::string(list) + " entry";
+  const std::string& text = (*texts)[static_cast<std::size_t>(index)];
+  std::string s = std::string(list) + " entry \"" + text + "\"";
+  auto it = f.where_of.find(std::string(list) + ":" + text);
+  if (it != f.where_of.end()) s += " at " + it->second.str();
+  return s;
+}
+
+// "no write entry matches (nearest: ...)": the entries of the list whose
+// fixed part shares the most leading components with the path.
+std::string no_entry_text(const FilesystemSection& f, const CompiledFilesystem& cf, fs::Access access,
+                          const std::string& path) {
+  const char* list = access == fs::Access::Exec ? "exec" : access == fs::Access::Write ? "write" : "read";
+  const auto& pats = access == fs::Access::Exec ? cf.exec : access == fs::Access::Write ? cf.write : cf.read;
+  std::string s = std::string("no ") + list + " entry matches";
+  auto shared = [&](const std::string& base) {
+    auto a = fs::components(base), b = fs::components(path);
+    std::size_t n = 0;
+    while (n < a.size() && n < b.size() && a[n] == b[n]) ++n;
+    return n;
+  };
+  std::size_t best = 0;
+  std::vector<int> nearest;
+  for (std::size_t i = 0; i < pats.size(); ++i) {
+    std::size_t n = shared(pats[i].literal_base());
+    if (n > best) {
+      best = n;
+      nearest = {static_cast<int>(i)};
+    } else if (n == best && n > 0 && nearest.size() < 2) {
+      nearest.push_back(static_cast<int>(i));
+    }
+  }
+  for (std::size_t k = 0; k < nearest.size(); ++k) s += (k == 0 ? " (nearest: " : "; ") + entry_text(f, list, nearest[k]);
+  if (!nearest.empty()) s += ")";
+  return s;
 }
 
 std::optional<Decision> filesystem_decision(const Plan& plan, const CallPlan& call, const std::uint64_t args[6],
@@ -168,6 +232,7 @@ std::optional<Decision> filesystem_decision(const Plan& plan, const CallPlan& ca
   const fs::PathCall* pc = fs::find_path_call(call.name);
   if (pc == nullptr) return std::nullopt;
   const auto& f = plan.filesystem;
+  std::string allowed_by;
   for (int i = 0; i < pc->count; ++i) {
     const fs::PathArg& a = pc->args[i];
     int error = EFAULT;
@@ -177,15 +242,38 @@ std::optional<Decision> filesystem_decision(const Plan& plan, const CallPlan& ca
       // denial. EFAULT (unreadable, or in memory another process can rewrite) is reported.
       Decision d = deny(error, kFs);
       d.log = error == EFAULT;
+      d.native = !d.log;
+      d.probe = error == ENOENT;
       return d;
     }
     fs::Access access = fs::access_of(a, args);
     // An already open descriptor (fstat, fchown via AT_EMPTY_PATH): no path is
     // looked up. Executing one (fexecve) is still checked.
     if (p->via_fd && access != fs::Access::Exec) continue;
-    if (!filesystem_allows(f, *p, access)) return deny(f.error, kFs);
+    FsAnswer answer = filesystem_allows(f, *p, access);
+    if (answer.allowed) {
+      allowed_by = entry_text(plan.policy.filesystem, answer.list, answer.index);
+      continue;
+    }
+    Decision d = deny(f.error, kFs);
+    if (answer.list != nullptr) {
+      d.entry = answer.by_inode ? "a deny entry (the same file by another name)"
+                                : entry_text(plan.policy.filesystem, answer.list, answer.index);
+    } else if (p->is_file && !p->exists && !fs::creates_name(call.name, i, a, args)) {
+      // Not there, and not named by a deny entry: what the program would see
+      // without the sandbox; recorded as a probe, not a denial.
+      d = deny(ENOENT, kFs);
+      d.log = false;
+      d.probe = true;
+      d.entry = no_entry_text(plan.policy.filesystem, f, access, p->path) + "; the path does not exist";
+    } else {
+      d.entry = no_entry_text(plan.policy.filesystem, f, access, p->path);
+    }
+    return d;
   }
-  return Decision{{Action::Kind::Allow, 0}, false, kFs, nullptr};
+  Decision d{{Action::Kind::Allow, 0}, false, kFs, nullptr};
+  d.entry = allowed_by;
+  return d;
 }
 
 // UNIX socket paths are files: resolved like any path (relative to the cwd,
@@ -217,8 +305,10 @@ std::optional<Decision> network_decision(const Plan& plan, const CallPlan& call,
   if (addrs == nullptr) {
     Decision d = deny(error, kNet);
     d.log = error != ESRCH;  // ESRCH: the task is exiting, its call never runs
+    d.native = !d.log;
     return d;
   }
+  std::string allowed_by;
   for (const auto& raw : *addrs) {
     if (raw.family == AF_UNSPEC && call.name == "connect") continue;  // dissolves an association
     net::SocketAddress a = raw;
@@ -228,13 +318,24 @@ std::optional<Decision> network_decision(const Plan& plan, const CallPlan& call,
     if (!r) {
       Decision d = deny(e, kNet);
       d.log = e == EFAULT;
+      d.native = !d.log;
       return d;
     }
-    bool ok = false;
-    for (const auto& p : n.allow) ok = ok || p.matches(*r);
-    if (!ok) return deny(n.error, kNet);
+    int matched = -1;
+    for (std::size_t i = 0; i < n.allow.size() && matched < 0; ++i)
+      if (n.allow[i].matches(*r)) matched = static_cast<int>(i);
+    if (matched < 0) {
+      Decision d = deny(n.error, kNet);
+      d.entry = "no allow entry matches " + r->str();
+      return d;
+    }
+    const std::string& text = plan.policy.network.allow[static_cast<std::size_t>(matched)];
+    auto it = plan.policy.network.where_of.find(text);
+    allowed_by = "allow entry \"" + text + "\"" + (it != plan.policy.network.where_of.end() ? " at " + it->second.str() : "");
   }
-  return Decision{{Action::Kind::Allow, 0}, false, kNet, nullptr};
+  Decision d{{Action::Kind::Allow, 0}, false, kNet, nullptr};
+  d.entry = allowed_by;
+  return d;
 }
 
 // A UNIX socket path is a file to the filesystem section: bind() creates it
@@ -246,6 +347,7 @@ std::optional<Decision> unix_socket_decision(const Plan& plan, const CallPlan& c
   if (addrs == nullptr) {
     Decision d = deny(error, kFs);
     d.log = error != ESRCH;
+    d.native = !d.log;
     return d;
   }
   const bool creates = call.name == "bind";
@@ -256,9 +358,14 @@ std::optional<Decision> unix_socket_decision(const Plan& plan, const CallPlan& c
     if (!resolved_unix(a, memory, !creates, e, &p)) {
       Decision d = deny(e, kFs);
       d.log = e == EFAULT;
+      d.native = !d.log;
       return d;
     }
-    if (p != nullptr && !filesystem_allows(plan.filesystem, *p, fs::Access::Write)) return deny(plan.filesystem.error, kFs);
+    if (p != nullptr && !filesystem_allows(plan.filesystem, *p, fs::Access::Write).allowed) {
+      Decision d = deny(plan.filesystem.error, kFs);
+      d.entry = no_entry_text(plan.policy.filesystem, plan.filesystem, fs::Access::Write, p->path);
+      return d;
+    }
   }
   return std::nullopt;
 }
@@ -319,6 +426,7 @@ Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args_in[
         // unreadable (or shared) argument is reported.
         Decision d = deny(error, Decision::Source::Rule);
         d.log = error == EFAULT;
+        d.native = !d.log;
         d.rule = cr.rule;
         return with_changes(d);
       }

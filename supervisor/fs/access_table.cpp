@@ -159,4 +159,15 @@ const char* to_string(Access a) {
   return "?";
 }
 
+bool creates_name(std::string_view call, int i, const PathArg& a, const std::uint64_t args[6]) {
+  if (a.rule == AccessRule::OpenFlags) return a.flags >= 0 && (args[a.flags] & O_CREAT) != 0;
+  if (call == "creat" || call.starts_with("mkdir") || call.starts_with("mknod") || call.starts_with("symlink"))
+    return true;
+  return i == 1 && (call.starts_with("link") || call.starts_with("rename"));
+}
+
+bool removes_name(std::string_view call, int i) {
+  return call.starts_with("unlink") || call == "rmdir" || (i == 0 && call.starts_with("rename"));
+}
+
 }  // namespace sysgate::fs

@@ -56,5 +56,11 @@ std::span<const PathCall> all_path_calls();
 Access access_of(const PathArg& a, const std::uint64_t args[6]);
 bool follows_last(const PathArg& a, const std::uint64_t args[6]);
 const char* to_string(Access a);
+// Whether path argument `i` (of `call`, in the table's order) makes a new name:
+// open with O_CREAT, creat, mkdir, mknod, symlink, and the new name of link
+// and rename.
+bool creates_name(std::string_view call, int i, const PathArg& a, const std::uint64_t args[6]);
+// Whether it removes the name: unlink, rmdir, and the old name of rename.
+bool removes_name(std::string_view call, int i);
 
 }  // namespace sysgate::fs

@@ -39,7 +39,7 @@ const std::vector<std::string_view> kLimitKeys = {"cpu_time", "wall_time", "memo
                                                   "on_process_limit"};
 const std::vector<std::string_view> kTopKeys = {"version", "name", "include", "vars", "abi",
                                                 "default", "rules", "filesystem", "network",
-                                                "limits", "capabilities", "tmp"};
+                                                "limits", "capabilities", "tmp", "mode"};
 const std::vector<std::string_view> kRuleKeys = {"name", "syscalls", "args", "when", "action", "log"};
 const std::vector<std::string_view> kOps = {"eq", "ne", "lt", "le", "gt", "ge", "in", "not_in",
                                             "all", "any", "none", "accmode", "prefix", "glob"};
@@ -63,6 +63,7 @@ struct FilePolicy {
   NetworkSection network;
   std::uint64_t keep_caps = 0;
   bool private_tmp = false;
+  std::optional<bool> audit;
 };
 
 // A quoted scalar of the tree that begins at line:column (1-based).
@@ -135,6 +136,13 @@ class FileParser {
     }
     if (auto v = root["limits"]) parse_limits(v, out.limits);
     if (auto v = root["capabilities"]) parse_capabilities(v, key_mark(root, "capabilities"), out);
+    if (auto v = root["mode"]) {
+      if (scalar(v, "mode")) {
+        if (v.Scalar() == "audit") out.audit = true;
+        else if (v.Scalar() == "enforce") out.audit = false;
+        else error(v.Mark(), "'mode' is enforce or audit, got '" + v.Scalar() + "'");
+      }
+    }
     if (auto v = root["tmp"]) {
       if (scalar(v, "tmp")) {
         if (v.Scalar() == "private") out.private_tmp = true;
@@ -924,7 +932,10 @@ class FileParser {
     }
   }
 
-  std::vector<std::string> pattern_list(const YAML::Node& v, const char* what, bool paths) {
+  // `where_of`: each entry's place, by `key_prefix` + pattern.
+  std::vector<std::string> pattern_list(const YAML::Node& v, const char* what, bool paths,
+                                        std::map<std::string, SourceLocation>* where_of = nullptr,
+                                        const std::string& key_prefix = {}) {
     std::vector<std::string> out;
     if (!v.IsSequence()) {
       error(v.Mark(), std::string("'") + what + "' must be a list");
@@ -934,15 +945,17 @@ class FileParser {
       if (!scalar(n, what)) continue;
       if (paths) {
         out.push_back(absolute_pattern(n));
-        continue;
+      } else {
+        std::string s = expand(n, *vars_);
+        try {
+          net::AddressPattern check(s);
+          out.push_back(s);
+        } catch (const std::invalid_argument& e) {
+          error(n.Mark(), e.what());
+          continue;
+        }
       }
-      std::string s = expand(n, *vars_);
-      try {
-        net::AddressPattern check(s);
-        out.push_back(s);
-      } catch (const std::invalid_argument& e) {
-        error(n.Mark(), e.what());
-      }
+      if (where_of != nullptr) where_of->emplace(key_prefix + out.back(), where(n.Mark()));
     }
     return out;
   }
@@ -956,10 +969,10 @@ class FileParser {
     check_keys(v, keys, "filesystem");
     fs.present = true;
     fs.where = where(v.Mark());
-    if (auto n = v["read"]) fs.read = pattern_list(n, "read", true);
-    if (auto n = v["write"]) fs.write = pattern_list(n, "write", true);
-    if (auto n = v["exec"]) fs.exec = pattern_list(n, "exec", true);
-    if (auto n = v["deny"]) fs.deny = pattern_list(n, "deny", true);
+    if (auto n = v["read"]) fs.read = pattern_list(n, "read", true, &fs.where_of, "read:");
+    if (auto n = v["write"]) fs.write = pattern_list(n, "write", true, &fs.where_of, "write:");
+    if (auto n = v["exec"]) fs.exec = pattern_list(n, "exec", true, &fs.where_of, "exec:");
+    if (auto n = v["deny"]) fs.deny = pattern_list(n, "deny", true, &fs.where_of, "deny:");
     if (auto n = v["errno"])
       if (auto e = parse_errno(n)) fs.error = *e;
   }
@@ -973,7 +986,7 @@ class FileParser {
     check_keys(v, keys, "network");
     net.present = true;
     net.where = where(v.Mark());
-    if (auto n = v["allow"]) net.allow = pattern_list(n, "allow", false);
+    if (auto n = v["allow"]) net.allow = pattern_list(n, "allow", false, &net.where_of);
     if (auto n = v["errno"])
       if (auto e = parse_errno(n)) net.error = *e;
   }
@@ -1096,6 +1109,7 @@ void merge_filesystem(FilesystemSection& mine, const FilesystemSection& sub) {
   append(mine.write, sub.write);
   append(mine.exec, sub.exec);
   append(mine.deny, sub.deny);
+  mine.where_of.insert(sub.where_of.begin(), sub.where_of.end());  // the including file's place wins
 }
 
 void merge_network(NetworkSection& mine, const NetworkSection& sub) {
@@ -1105,6 +1119,7 @@ void merge_network(NetworkSection& mine, const NetworkSection& sub) {
     return;
   }
   append(mine.allow, sub.allow);
+  mine.where_of.insert(sub.where_of.begin(), sub.where_of.end());
 }
 
 Source shipped_source(const std::string& name, std::string_view text) {
@@ -1148,6 +1163,7 @@ class Merger {
       merge_network(fp.network, sub.network);
       fp.keep_caps |= sub.keep_caps;
       fp.private_tmp = fp.private_tmp || sub.private_tmp;
+      if (!fp.audit) fp.audit = sub.audit;
     }
     stack.pop_back();
     return fp;
@@ -1208,6 +1224,7 @@ Policy finish(const Source& src, const LoadOptions& options) {
   p.network = std::move(fp.network);
   p.keep_caps = fp.keep_caps;
   p.private_tmp = fp.private_tmp;
+  p.audit = fp.audit.value_or(false);
   p.sources = std::move(sources);
   return p;
 }

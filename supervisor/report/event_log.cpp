@@ -236,7 +236,10 @@ std::string EventLog::format_call(const CallEvent& e) {
 std::string EventLog::format_line(const CallEvent& e) {
   std::string head = "sysgate: pid " + std::to_string(e.pid) +
                      (e.tid != e.pid ? " tid " + std::to_string(e.tid) : "") + " " + e.abi + " " + format_call(e);
-  std::string tail = " -> " + decision_text(e.decision) + " [" + printable(rule_place(e.decision)) + "]";
+  std::string place = rule_place(e.decision);
+  if (!e.decision.entry.empty()) place += ": " + e.decision.entry;
+  std::string tail = " -> " + std::string(e.decision.audit ? "(audit, not done) " : "") + decision_text(e.decision) +
+                     " [" + printable(place) + "]";
   return fit(std::move(head), tail, kLineMax - 1);
 }
 
@@ -278,11 +281,20 @@ Json EventLog::to_json(const CallEvent& e) {
     j["rule"] = nullptr;
   }
   j["reason"] = d.reason();
+  j["entry"] = d.entry.empty() ? Json(nullptr) : Json(d.entry);
+  if (d.probe) j["probe"] = true;
+  if (d.audit) j["audit"] = true;
   return j;
 }
 
 void EventLog::record(const CallEvent& e) {
   Action::Kind kind = e.decision.action.kind;
+  if (e.decision.audit) {
+    // What enforce mode would have done; the call ran unchanged.
+    ++would_deny_count_;
+    if (would_deny_.size() < kFirstDenials) would_deny_.push_back(to_json(e));
+    kind = Action::Kind::Allow;
+  }
   bool denial = kind == Action::Kind::Deny && e.decision.log;
   if (denial) ++denial_count_;
   if ((denial && first_denials_.size() < kFirstDenials) || kind == Action::Kind::Kill) {
@@ -292,13 +304,14 @@ void EventLog::record(const CallEvent& e) {
     else
       first_denials_.push_back(std::move(j));
   }
-  if (e.decision.rewrites()) {
+  if (e.decision.probe) ++probe_count_;
+  if (e.decision.rewrites() && !e.decision.audit) {
     ++rewrite_count_;
     if (first_rewrites_.size() < kFirstDenials) first_rewrites_.push_back(to_json(e));
   }
   // Rewritten calls go to the JSON log and the report; on stderr only when
   // their rule says `log: true` (a private /tmp would otherwise fill it).
-  if (human_ != nullptr && (e.decision.log || kind == Action::Kind::Kill)) {
+  if (human_ != nullptr && (e.decision.log || e.decision.action.kind == Action::Kind::Kill)) {
     std::string line = format_line(e);
     line += '\n';
     // One write(2) per line, at most PIPE_BUF bytes: on a pipe or a file the
@@ -400,6 +413,13 @@ void EventLog::record(const CallEvent& e) {
     }
     line += ",\"reason\":";
     str(d.reason());
+    line += ",\"entry\":";
+    if (d.entry.empty())
+      line += "null";
+    else
+      str(d.entry);
+    if (d.probe) line += ",\"probe\":true";
+    if (d.audit) line += ",\"audit\":true";
     line += "}\n";
     std::fwrite(line.data(), 1, line.size(), json_);
   }

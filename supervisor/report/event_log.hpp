@@ -46,6 +46,11 @@ class EventLog {
   const Json& violation() const { return violation_; }
   // Calls a rule rewrote, redirected or answered (`return`).
   std::uint64_t rewrite_count() const { return rewrite_count_; }
+  // Audit mode: the calls enforce mode would have refused, killed or changed.
+  std::uint64_t would_deny_count() const { return would_deny_count_; }
+  const std::vector<Json>& would_deny() const { return would_deny_; }
+  // Paths outside every list that did not exist (ENOENT, not denials).
+  std::uint64_t probe_count() const { return probe_count_; }
   const std::vector<Json>& first_rewrites() const { return first_rewrites_; }
   static constexpr std::size_t kFirstDenials = 100;
 
@@ -64,6 +69,9 @@ class EventLog {
   std::uint64_t denial_count_ = 0;
   std::vector<Json> first_denials_;
   std::uint64_t rewrite_count_ = 0;
+  std::uint64_t probe_count_ = 0;
+  std::uint64_t would_deny_count_ = 0;
+  std::vector<Json> would_deny_;
   std::vector<Json> first_rewrites_;
   Json violation_;
 };

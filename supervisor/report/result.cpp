@@ -18,6 +18,8 @@ const char* to_string(Verdict v) {
     case Verdict::MemoryLimit: return "MEMORY_LIMIT";
     case Verdict::OutputLimit: return "OUTPUT_LIMIT";
     case Verdict::ProcessLimit: return "PROCESS_LIMIT";
+    case Verdict::Denied: return "DENIED";
+    case Verdict::UndeclaredAccess: return "UNDECLARED_ACCESS";
   }
   return "?";
 }
@@ -38,6 +40,8 @@ int RunResult::exit_status() const {
       if (exec_errno != 0) return 126;
       return 125;
     case Verdict::InternalError: return 125;
+    case Verdict::Denied: return kExitDenied;
+    case Verdict::UndeclaredAccess: return kExitUndeclared;
     case Verdict::CpuTimeLimit:
     case Verdict::WallTimeLimit:
     case Verdict::MemoryLimit:

@@ -34,6 +34,9 @@ std::string run_report(const ReportInputs& in) {
   j["limits"] = limits;
   j["denials"] = {{"count", in.log.denial_count()}, {"first", in.log.first_denials()}};
   j["violation"] = in.log.violation().is_null() ? J(nullptr) : in.log.violation();
+  j["probes"] = in.log.probe_count();
+  j["mode"] = in.policy.audit ? "audit" : "enforce";
+  j["would_deny"] = {{"count", in.log.would_deny_count()}, {"first", in.log.would_deny()}};
   j["rewrites"] = {{"count", in.log.rewrite_count()}, {"first", in.log.first_rewrites()}};
   J injections = J::array();
   for (const auto& i : r.injections)
@@ -41,6 +44,7 @@ std::string run_report(const ReportInputs& in) {
   j["injections"] = {{"count", r.injection_count}, {"first", injections}};
   j["seed"] = r.seed ? J(*r.seed) : J(nullptr);
   j["rundir"] = r.rundir.empty() ? J(nullptr) : J(r.rundir);
+  j["undeclared"] = r.undeclared;
   J leftovers = J::array();
   for (const auto& [pid, comm] : r.leftover_processes) leftovers.push_back({{"pid", pid}, {"command", comm}});
   j["leftover_processes"] = leftovers;

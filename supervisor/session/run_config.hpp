@@ -39,6 +39,10 @@ struct RunConfig {
   bool private_tmp = false;           // --private-tmp (as `tmp: private`)
   bool keep_rundir = false;           // the run's directory stays after the run
   std::optional<std::uint64_t> seed;  // of `when` probabilities without their own
+  std::optional<bool> audit;          // --mode audit|enforce; none: the policy's `mode`
+  bool fail_on_denial = false;        // verdict DENIED when anything was denied
+  std::optional<std::string> access_report_path;  // --access-report FILE ("-": stdout)
+  std::optional<std::string> declared_path;       // --declared MANIFEST
   std::string caller_cwd;             // where relative paths of the options start
 };
 

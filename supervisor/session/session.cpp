@@ -224,6 +224,28 @@ void Session::prepare() {
     throw setup_error("invalid policy");
   }
   override_limits(policy_->limits, c.limits);
+  if (c.audit) policy_->audit = *c.audit;
+  if (c.declared_path) {
+    try {
+      manifest_ = access::load_manifest(*c.declared_path, cwd);
+    } catch (const InputError& e) {
+      for (const auto& d : e.diagnostics()) policy_diagnostics_.push_back(d.str());
+      throw setup_error("--declared " + *c.declared_path + ": invalid manifest");
+    }
+  }
+  if (c.access_report_path || c.declared_path) {
+    // Every file and socket call must stop to be seen: without sections of
+    // its own, the policy gets ones that allow everything.
+    accesses_ = std::make_unique<access::AccessRecord>();
+    if (!policy_->filesystem.present) {
+      policy_->filesystem.present = true;
+      policy_->filesystem.read = policy_->filesystem.write = policy_->filesystem.exec = {"/**"};
+    }
+    if (!policy_->network.present) {
+      policy_->network.present = true;
+      policy_->network.allow = {"unix", "0.0.0.0/0:*", "[::/0]:*", "netlink", "raw"};
+    }
+  }
 
   spec_.env = program_env(c.clear_env, c.env);
   auto found = trace::find_program(c.program[0], spec_.cwd, env_value(spec_.env, "PATH"));
@@ -264,7 +286,9 @@ void Session::prepare() {
     throw setup_error(
         "this kernel cannot scope signals (Landlock ABI 6): the program could signal processes outside the sandbox; "
         "pass --allow-weaker=signals to run anyway");
-  if (policy_->filesystem.present) {
+  // Audit mode enforces nothing of the policy: no Landlock rules, no masks
+  // (signals stay scoped: that is sysgate's own guarantee).
+  if (policy_->filesystem.present && !policy_->audit) {
     spec_.landlock = fs::plan_landlock(policy_->filesystem, found.path);
     if (spec_.landlock.abi == 0 && !weaker("landlock"))
       throw setup_error(
@@ -352,6 +376,7 @@ RunResult Session::run(trace::SupervisorProcess&) {
     if (n > 0) who.groups.resize(static_cast<std::size_t>(std::max(getgroups(n, who.groups.data()), 0)));
   }
   trace::Monitor monitor(*plan_, std::move(filter_), *log_, seed_);
+  monitor.record_accesses(accesses_.get());
   RunResult result;
   try {
     result = monitor.run(std::move(spec_), *enforcer_, relay_.get());
@@ -365,6 +390,13 @@ RunResult Session::run(trace::SupervisorProcess&) {
   stdio_.reset();
   result.credentials = who;
   if (uses_seed_) result.seed = seed_;
+  const bool ran_through = result.verdict == Verdict::Ok || result.verdict == Verdict::NonzeroExit;
+  if (config_.fail_on_denial && log_->denial_count() > 0 && ran_through) result.verdict = Verdict::Denied;
+  if (manifest_) {
+    auto u = access::undeclared(*manifest_, *accesses_);
+    result.undeclared = std::move(u.lines);
+    if (u.fails && ran_through) result.verdict = Verdict::UndeclaredAccess;
+  }
   result.rundir = rundir_.path();
   return result;
 }

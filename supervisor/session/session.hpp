@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "access/access_record.hpp"
+#include "access/manifest.hpp"
 #include "compile/plan.hpp"
 #include "limits/enforcer.hpp"
 #include "limits/output_relay.hpp"
@@ -52,6 +54,8 @@ class Session {
 
   // The JSON report of a finished run, or of one that failed to start.
   std::string report(const RunResult& result) const;
+  // The access report (--access-report) of a finished run.
+  std::string access_report() const { return accesses_ ? accesses_->json() : std::string(); }
   RunResult failed(const SessionError& e) const;
 
   const RunConfig& config() const { return config_; }
@@ -73,6 +77,8 @@ class Session {
   trace::LaunchSpec spec_;
   report::Guarantees guarantees_;
   RunDirectory rundir_;
+  std::unique_ptr<access::AccessRecord> accesses_;  // --access-report, --declared
+  std::optional<access::Manifest> manifest_;
   std::uint64_t seed_ = 0;
   bool uses_seed_ = false;  // some `when` has a probability
   std::vector<std::string> policy_diagnostics_;

@@ -179,6 +179,48 @@ void Monitor::note_injections(const SyscallView& call, const Task& t, const Deci
   }
 }
 
+void Monitor::note_accesses(const SyscallView& call, const Task& t, const Decision& d, TraceeCallMemory* memory) {
+  if (accesses_ == nullptr || memory == nullptr || !call.abi) return;
+  const bool runs = d.audit || d.action.kind == Action::Kind::Allow || d.action.kind == Action::Kind::Log;
+  if (!runs && !d.probe) return;
+  const compile::AbiPlan* ap = plan_.abi(*call.abi);
+  const compile::CallPlan* cp = ap != nullptr ? ap->find(call.nr) : nullptr;
+  if (cp == nullptr) return;
+  using access::Kind;
+  if (const fs::PathCall* pc = fs::find_path_call(cp->name)) {
+    for (int i = 0; i < pc->count; ++i) {
+      const fs::PathArg& a = pc->args[i];
+      int error = 0;
+      const fs::ResolvedPath* p = memory->path(a.path, error);
+      if (p == nullptr || !p->is_file || p->via_fd) continue;
+      if (d.probe || !p->exists) {
+        if (!fs::creates_name(cp->name, i, a, call.args)) {
+          accesses_->note(Kind::Probed, p->path, t.tgid);
+          continue;
+        }
+      }
+      switch (fs::access_of(a, call.args)) {
+        case fs::Access::Exec: accesses_->note(Kind::Executed, p->path, t.tgid); break;
+        case fs::Access::Read: accesses_->note(Kind::Read, p->path, t.tgid); break;
+        case fs::Access::Stat: break;  // metadata only
+        case fs::Access::Write:
+          if (fs::removes_name(cp->name, i))
+            accesses_->note(Kind::Deleted, p->path, t.tgid);
+          else if (!p->exists)
+            accesses_->note(Kind::Created, p->path, t.tgid);
+          else
+            accesses_->note(Kind::Written, p->path, t.tgid);
+          break;
+      }
+    }
+  }
+  if (runs && compile::names_address(cp->name)) {
+    int error = 0;
+    if (const auto* addrs = memory->addresses(error))
+      for (const auto& a : *addrs) accesses_->note_address(a, t.tgid);
+  }
+}
+
 void Monitor::kill_everything() {
   std::set<pid_t> leftovers;
   for (pid_t p : tasks_.tgids())
@@ -260,7 +302,7 @@ void Monitor::record(const SyscallView& call, const Decision& d, const TraceeCal
   for (int i = 0; i < 6; ++i) ev.args[i] = call.args[i];
   ev.decision = d;
   if (memory != nullptr) ev.resolved = memory->seen();
-  if (d.action.kind == Action::Kind::Kill)
+  if (d.action.kind == Action::Kind::Kill && !d.audit)
     result_.violation = ev.abi + " " + report::EventLog::format_call(ev) + " [" + d.reason() + "]";
   log_.record(ev);
 }
@@ -464,6 +506,20 @@ void Monitor::decide(const SyscallView& call, Task& t) {
     if (limits_->ends_run_on_process_limit()) limit_hit_ = Verdict::ProcessLimit;
     counts_task = false;
   }
+  // Audit mode: the one switch. What enforce mode would do is recorded and the
+  // call runs unchanged; sysgate's own built-in rules, which keep the program
+  // traced, still apply.
+  const bool changes = (d.action.kind != Action::Kind::Allow && d.action.kind != Action::Kind::Log) ||
+                       d.rewrites() || d.delay_s > 0;
+  if (audit_ && changes && !d.probe && !d.native && !(d.source == Decision::Source::Rule && d.rule != nullptr && d.rule->builtin)) {
+    d.audit = true;
+    if ((d.notes & Rule::kCheckOpenedFd) != 0) t.check_opened_fd = true;
+    note_injections(call, t, d);
+    note_accesses(call, t, d, memory ? &*memory : nullptr);
+    record(call, d, memory ? &*memory : nullptr);
+    resume(call.tid);
+    return;
+  }
   if (d.action.kind == Action::Kind::Allow || d.action.kind == Action::Kind::Log) {
     if (memory && copy_checked(call, t, *memory, d) == CopyOutcome::MappingRegion) {
       // Decided again when the call is made again, once the region is there:
@@ -477,7 +533,8 @@ void Monitor::decide(const SyscallView& call, Task& t) {
     }
   }
   note_injections(call, t, d);
-  const bool record_it = d.log || d.action.kind == Action::Kind::Kill || d.rewrites();
+  note_accesses(call, t, d, memory ? &*memory : nullptr);
+  const bool record_it = d.log || d.action.kind == Action::Kind::Kill || d.rewrites() || d.probe;
   switch (d.action.kind) {
     case Action::Kind::Allow:
     case Action::Kind::Log:

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "access/access_record.hpp"
 #include "compile/plan.hpp"
 #include "limits/enforcer.hpp"
 #include "limits/output_relay.hpp"
@@ -34,12 +35,15 @@ class Monitor {
   // `filter` is the seccomp program for the seccomp engine (empty for ptrace).
   // `seed`: of the `when` probabilities that name none.
   Monitor(const compile::Plan& plan, std::vector<sock_filter> filter, report::EventLog& log, std::uint64_t seed = 0)
-      : plan_(plan), filter_(std::move(filter)), log_(log), tasks_(plan.scratch), schedules_(seed) {}
+      : plan_(plan), filter_(std::move(filter)), log_(log), tasks_(plan.scratch), schedules_(seed),
+        audit_(plan.policy.audit) {}
 
   // Runs the program and returns how it ended. Never leaves a process it
   // started running. `relay` is set when the output limit needs it. The
   // process must be set up as a SupervisorProcess.
   RunResult run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::OutputRelay* relay);
+  // Every file and endpoint the run touches is noted there (--access-report).
+  void record_accesses(access::AccessRecord* record) { accesses_ = record; }
 
  private:
   bool handle_status(pid_t tid, int status);
@@ -65,6 +69,7 @@ class Monitor {
   // Rewrite edits: the new register values, the program's kept for the exit stop.
   bool apply_edits(const SyscallView& call, Task& t, const Decision& d);
   void note_injections(const SyscallView& call, const Task& t, const Decision& d);
+  void note_accesses(const SyscallView& call, const Task& t, const Decision& d, TraceeCallMemory* memory);
   void record(const SyscallView& call, const Decision& d, const TraceeCallMemory* memory);
   void kill_everything();
   void check_limits();
@@ -84,6 +89,8 @@ class Monitor {
   std::optional<Verdict> limit_hit_;
   RunResult result_;
   compile::ScheduleState schedules_;
+  bool audit_ = false;
+  access::AccessRecord* accesses_ = nullptr;  // decisions are recorded, not carried out (sysgate's own rules still are)
   std::multimap<std::chrono::steady_clock::time_point, pid_t> held_;  // delayed calls
   timer_t hold_timer_{};
   bool hold_timer_made_ = false;

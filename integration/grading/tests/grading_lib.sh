@@ -30,6 +30,7 @@ TMP=$(realpath "$TMP")
 REPORT=$TMP/report.json
 FAILURES=0
 TEST_NAME=$(basename "$0" .sh).$GRADING_MODE
+[ "$(id -u)" = 0 ] || TEST_NAME+=.user  # as the NAME.*.user tests run it
 trap 'rm -rf "$TMP"' EXIT
 
 # The real interpreter (a pyenv shim costs 0.2 s a call); -S: no site packages.
@@ -200,11 +201,35 @@ host_has_cgroups() {
   [ -n "$v2" ] && grep -qw memory "$v2/cgroup.controllers" 2>/dev/null
 }
 
+# needs_root REASON: skip this test (exit 77) unless it runs as root (the
+# grading.NAME.MODE.user tests run every script as uid 65534).
+needs_root() {
+  if [ "$(id -u)" != 0 ]; then
+    log "skip: needs root: $*"
+    exit 77
+  fi
+}
+
+# require_cgroups_in_cgroup_mode: for a test whose cgroup mode asserts that
+# cgroups enforce the limits: its cgroup mode skips where the host has no
+# usable cgroups, and as an ordinary user (no cgroup of its own here).
 require_cgroups_in_cgroup_mode() {
+  if [ "$GRADING_MODE" = cgroup ]; then
+    needs_root "cgroup mode asserts that cgroups enforce the limits (an ordinary user has none here)"
+  fi
   if [ "$GRADING_MODE" = cgroup ] && ! host_has_cgroups; then
     log "SKIP: no usable cgroups on this host"
     exit 77
   fi
+}
+
+# cgroup_mode_needs_cgroups_as_root: for a test that asserts nothing of the
+# mechanisms: as root its cgroup mode skips where the host has no usable
+# cgroups (it would only repeat the nocgroup mode); an ordinary user runs
+# both modes (in cgroup mode sysgate looks for a cgroup the user may use,
+# finds none and falls back by itself: the run an ordinary user makes).
+cgroup_mode_needs_cgroups_as_root() {
+  if [ "$(id -u)" = 0 ]; then require_cgroups_in_cgroup_mode; fi
 }
 
 finish() {

@@ -4,7 +4,7 @@
 # what was relayed: never above the limit (it was 200704 and 139264 under a
 # 64 KiB limit whose file held 65536, issue 9).
 source "$(dirname "$0")/grading_lib.sh"
-require_cgroups_in_cgroup_mode
+cgroup_mode_needs_cgroups_as_root
 cd "$TMP"
 cp "$BIN/sgg_flood" "$TMP/sgg_flood"
 sg --policy "$POL/grade-c.yaml" --output 1MiB --stdout out.txt --wall-time 30s -- "$TMP/sgg_flood"

@@ -3,7 +3,7 @@
 # supervisor): verdicts, denials, violation, limits and leftovers as with the
 # seccomp engine.
 source "$(dirname "$0")/grading_lib.sh"
-require_cgroups_in_cgroup_mode
+cgroup_mode_needs_cgroups_as_root
 cd "$TMP"
 for p in sgg_sum sgg_spin sgg_forkbomb sgg_daemon sgg_cpus sgg_shadow; do cp "$BIN/$p" "$TMP/"; done
 E="--engine ptrace"

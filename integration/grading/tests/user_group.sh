@@ -2,10 +2,7 @@
 # --user 65534 --group 65534 (as root): the program runs as that user and
 # group with no supplementary groups.
 source "$(dirname "$0")/grading_lib.sh"
-if [ "$(id -u)" != 0 ]; then
-  log "SKIP: --user needs root"
-  exit 77
-fi
+needs_root "--user and --group switch to another user"
 cd "$TMP"
 sg --user 65534 --group 65534 -- id -u
 expect_rc 0

@@ -2,7 +2,7 @@
 # sleep(10) under --wall-time 1s: WALL_TIME_LIMIT, exit 137, wall_time_s at
 # least the limit (and the program is stopped soon after it).
 source "$(dirname "$0")/grading_lib.sh"
-require_cgroups_in_cgroup_mode
+cgroup_mode_needs_cgroups_as_root
 cd "$TMP"
 cp "$BIN/sgg_sleep" "$TMP/sgg_sleep"
 start=$(date +%s%N)

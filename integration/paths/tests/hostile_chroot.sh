@@ -44,7 +44,7 @@ expect_stdout_equals "/f JAILED
 /../f JAILED
 /secret Permission denied
 /../../secret Permission denied"
-expect_stderr_contains "path=$W/jail/secret -> deny EACCES [filesystem section]"
+expect_stderr_contains "path=$W/jail/secret -> deny EACCES [filesystem section:"
 expect_stdout_lacks "HOST"
 expect_file_content "$W/jail/secret" SECRET
 finish

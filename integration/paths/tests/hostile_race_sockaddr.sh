@@ -3,8 +3,7 @@
 # and a denied loopback port while the main thread connects with it. No
 # connection ever reaches the denied port.
 source "$(dirname "$0")/../paths_lib.sh"
-box
-ip link set lo up 2>/dev/null
+box --setup 'ip link set lo up 2>/dev/null'
 SG_TIMEOUT=100
 N=$((SCALE / 4))
 "$PROGS/pt_net" serve "$WORK/ports" 127.0.0.1 127.0.0.1 &

@@ -68,7 +68,7 @@ EOP
 sg --policy "$P3" -- /bin/cat "$W/n/outer/inner/f"
 expect_status 1
 expect_stdout_lacks "IN"
-expect_stderr_contains "deny EACCES [filesystem section]"
+expect_stderr_contains "deny EACCES [filesystem section:"
 
 # A working directory inside a masked tree is refused before the program runs.
 sg --policy "$P3" --cwd "$W/n/outer/inner" -- /bin/true

@@ -28,7 +28,7 @@ sg --policy "$P" -- cat "$W/in/secret"
 expect_status 1
 expect_stdout_lacks secret
 expect_stderr_contains "Permission denied"
-expect_stderr_matches "openat\(.*path=$W/in/secret -> deny EACCES \[filesystem section\]"
+expect_stderr_matches "openat\(.*path=$W/in/secret -> deny EACCES \[filesystem section:"
 
 sg --policy "$P" -- cp "$W/in/a" "$W/out/b"
 expect_status 0
@@ -147,7 +147,7 @@ EOP
 sg --policy "$P2" -- cat "$W/in/a"
 expect_status 1
 expect_stderr_contains "Operation not permitted"
-expect_stderr_contains "-> deny EPERM [filesystem section]"
+expect_stderr_contains "-> deny EPERM [filesystem section:"
 sg --policy "$P2" -- touch "$W/out/t"
 expect_status 1
 expect_file_absent "$W/out/t"

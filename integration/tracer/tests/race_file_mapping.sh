@@ -13,8 +13,7 @@
 # Control: natively, the same programs reach the denied port and read the
 # denied file, so the window is real.
 source "$(dirname "$0")/../tracer_lib.sh"
-box
-ip link set lo up 2>/dev/null
+box --setup 'ip link set lo up 2>/dev/null'
 SG_TIMEOUT=50
 W=$WORK
 N=$SCALE

@@ -10,8 +10,7 @@
 # Control: natively the open succeeds and the child reads the denied file
 # (reaches the denied port): the window is real.
 source "$(dirname "$0")/../tracer_lib.sh"
-box
-ip link set lo up 2>/dev/null
+box --setup 'ip link set lo up 2>/dev/null'
 SG_TIMEOUT=50
 W=$WORK
 N=$SCALE
