@@ -150,7 +150,7 @@ po::options_description run_options() {
       "env", po::value<std::vector<std::string>>())("user", text())("group", text())(
       "allow-weaker", po::value<std::vector<std::string>>())("keep-caps", text())("on-process-limit", text())(
       "private-tmp", "")("keep-rundir", "")("seed", text())("mode", text())("fail-on-denial", "")(
-      "access-report", text())("declared", text());
+      "access-report", text())("declared", text())("no-log-results", "");
   return t;
 }
 
@@ -213,6 +213,7 @@ session::RunConfig run_config(const ParsedCommand& parsed) {
   c.cgroup_parent = opt_value<std::string>(vm, "cgroup");
   c.private_tmp = vm.count("private-tmp") > 0;
   c.fail_on_denial = vm.count("fail-on-denial") > 0;
+  c.log_results = vm.count("no-log-results") == 0;
   c.access_report_path = opt_value<std::string>(vm, "access-report");
   c.declared_path = opt_value<std::string>(vm, "declared");
   if (auto m = opt_value<std::string>(vm, "mode")) {

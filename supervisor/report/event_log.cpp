@@ -284,10 +284,21 @@ Json EventLog::to_json(const CallEvent& e) {
   j["entry"] = d.entry.empty() ? Json(nullptr) : Json(d.entry);
   if (d.probe) j["probe"] = true;
   if (d.audit) j["audit"] = true;
+  if (e.result) {
+    long r = *e.result;
+    bool failed = r < 0 && r > -4096;
+    j["result"] = {{"value", r},
+                   {"errno", failed ? Json{{"number", -r}, {"name", arch::errno_name(static_cast<int>(-r))}} : Json(nullptr)}};
+  }
   return j;
 }
 
 void EventLog::record(const CallEvent& e) {
+  record_decision(e);
+  record_json(e);
+}
+
+void EventLog::record_decision(const CallEvent& e) {
   Action::Kind kind = e.decision.action.kind;
   if (e.decision.audit) {
     // What enforce mode would have done; the call ran unchanged.
@@ -319,6 +330,9 @@ void EventLog::record(const CallEvent& e) {
     std::fflush(human_);
     write_all(fileno(human_), line);
   }
+}
+
+void EventLog::record_json(const CallEvent& e) {
   if (json_ != nullptr) {
     // The same text as json_text(to_json(e)), written without building a tree:
     // with `log` on every call this is on the hot path.
@@ -420,6 +434,22 @@ void EventLog::record(const CallEvent& e) {
       str(d.entry);
     if (d.probe) line += ",\"probe\":true";
     if (d.audit) line += ",\"audit\":true";
+    if (e.result) {
+      long r = *e.result;
+      line += ",\"result\":{\"value\":";
+      num(r);
+      line += ",\"errno\":";
+      if (r < 0 && r > -4096) {
+        line += "{\"number\":";
+        num(-r);
+        line += ",\"name\":";
+        str(arch::errno_name(static_cast<int>(-r)));
+        line += '}';
+      } else {
+        line += "null";
+      }
+      line += '}';
+    }
     line += "}\n";
     std::fwrite(line.data(), 1, line.size(), json_);
   }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct CallEvent {
   std::uint64_t args[6] = {};
   Decision decision;
   std::map<std::string, std::string> resolved;  // paths and addresses read from memory
+  std::optional<long> result;  // what the call returned (-errno for a failure), once known
 };
 
 class EventLog {
@@ -39,6 +41,11 @@ class EventLog {
 
   // Logs `e` where it should go; remembers denials and kills for the report.
   void record(const CallEvent& e);
+  // The same in two steps, for a call whose result is logged: the stderr line
+  // and the report's counts at its decision, the JSON line once it returned.
+  void record_decision(const CallEvent& e);
+  void record_json(const CallEvent& e);
+  bool has_json() const { return json_ != nullptr; }
   void flush();
 
   std::uint64_t denial_count() const { return denial_count_; }

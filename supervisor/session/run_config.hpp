@@ -36,6 +36,7 @@ struct RunConfig {
   bool use_cgroups = true;
   std::optional<std::string> cgroup_parent;  // --cgroup: a delegated cgroup v2 to make the run's cgroup in
   bool quiet = false;                 // no decision lines on stderr
+  bool log_results = true;            // the JSON log records what each logged call returned
   bool private_tmp = false;           // --private-tmp (as `tmp: private`)
   bool keep_rundir = false;           // the run's directory stays after the run
   std::optional<std::uint64_t> seed;  // of `when` probabilities without their own

@@ -377,6 +377,7 @@ RunResult Session::run(trace::SupervisorProcess&) {
   }
   trace::Monitor monitor(*plan_, std::move(filter_), *log_, seed_);
   monitor.record_accesses(accesses_.get());
+  monitor.log_results(config_.log_results);
   RunResult result;
   try {
     result = monitor.run(std::move(spec_), *enforcer_, relay_.get());

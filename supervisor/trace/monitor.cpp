@@ -110,7 +110,7 @@ void Monitor::resume(pid_t tid, int signal) {
   // stopped (exit_group of a sibling); fine.
   const Task* t = tasks_.find(tid);
   bool to_exit = plan_.engine == compile::Engine::Ptrace ||
-                 (t != nullptr && (t->copy || t->check_opened_fd || t->creating_task || t->injection));
+                 (t != nullptr && (t->copy || t->check_opened_fd || t->creating_task || t->injection || t->wants_result));
   ptrace(to_exit ? PTRACE_SYSCALL : PTRACE_CONT, tid, nullptr, signal);
 }
 
@@ -250,6 +250,8 @@ void Monitor::kill_everything() {
     struct timespec ts{0, spins < 100 ? 100000 : 1000000};
     nanosleep(&ts, nullptr);
   }
+  for (pid_t tid : tasks_.tids())  // calls that never returned are logged without a result
+    if (Task* t = tasks_.find(tid); t != nullptr && t->pending_event) log_.record_json(*t->pending_event);
   tasks_.clear();
 }
 
@@ -282,7 +284,8 @@ void Monitor::check_limits() {
   }
 }
 
-void Monitor::record(const SyscallView& call, const Decision& d, const TraceeCallMemory* memory) {
+void Monitor::record(const SyscallView& call, const Decision& d, const TraceeCallMemory* memory, Task* waiting,
+                     std::optional<long> result) {
   report::CallEvent ev;
   const Task* t = tasks_.find(call.tid);
   ev.pid = t != nullptr ? t->tgid : call.tid;
@@ -304,6 +307,12 @@ void Monitor::record(const SyscallView& call, const Decision& d, const TraceeCal
   if (memory != nullptr) ev.resolved = memory->seen();
   if (d.action.kind == Action::Kind::Kill && !d.audit)
     result_.violation = ev.abi + " " + report::EventLog::format_call(ev) + " [" + d.reason() + "]";
+  if (waiting != nullptr) {
+    log_.record_decision(ev);
+    waiting->pending_event = std::move(ev);
+    return;
+  }
+  if (log_results_) ev.result = result;
   log_.record(ev);
 }
 
@@ -447,6 +456,14 @@ void Monitor::on_exit_stop(pid_t tid, Task& t) {
     set_return(tid, *t.pending_return);
     t.pending_return.reset();
   }
+  if (t.wants_result) {
+    t.wants_result = false;
+    if (t.pending_event) {
+      t.pending_event->result = get_return(tid);
+      log_.record_json(*t.pending_event);
+      t.pending_event.reset();
+    }
+  }
   if (t.copy) {
     // The program's registers again: the x86 syscall ABIs preserve argument
     // registers, and a restarted call (ERESTART*) must be checked anew.
@@ -516,8 +533,9 @@ void Monitor::decide(const SyscallView& call, Task& t) {
     if ((d.notes & Rule::kCheckOpenedFd) != 0) t.check_opened_fd = true;
     note_injections(call, t, d);
     note_accesses(call, t, d, memory ? &*memory : nullptr);
-    record(call, d, memory ? &*memory : nullptr);
+    t.wants_result = log_results_;
     resume(call.tid);
+    record(call, d, memory ? &*memory : nullptr, log_results_ ? &t : nullptr);
     return;
   }
   if (d.action.kind == Action::Kind::Allow || d.action.kind == Action::Kind::Log) {
@@ -535,6 +553,11 @@ void Monitor::decide(const SyscallView& call, Task& t) {
   note_injections(call, t, d);
   note_accesses(call, t, d, memory ? &*memory : nullptr);
   const bool record_it = d.log || d.action.kind == Action::Kind::Kill || d.rewrites() || d.probe;
+  const bool runs = d.action.kind == Action::Kind::Allow || d.action.kind == Action::Kind::Log;
+  // A logged call that runs: its JSON line is written at its exit stop, with its result.
+  const bool wait_result = record_it && runs && log_results_;
+  t.wants_result = wait_result;
+  std::optional<long> result;
   switch (d.action.kind) {
     case Action::Kind::Allow:
     case Action::Kind::Log:
@@ -549,6 +572,7 @@ void Monitor::decide(const SyscallView& call, Task& t) {
     case Action::Kind::Deny:
     case Action::Kind::Return: {
       long value = d.action.kind == Action::Kind::Deny ? -static_cast<long>(d.action.error) : d.action.value;
+      result = value;
       skip_syscall(call.tid, 0);
       set_return(call.tid, value);
       if (call.stop == SyscallView::Stop::Entry) t.pending_return = value;
@@ -568,7 +592,7 @@ void Monitor::decide(const SyscallView& call, Task& t) {
   }
   // The event is built from what was read before the call resumed, and
   // written after: formatting it does not hold the program up.
-  if (record_it) record(call, d, memory ? &*memory : nullptr);
+  if (record_it) record(call, d, memory ? &*memory : nullptr, wait_result ? &t : nullptr, result);
 }
 
 void Monitor::on_syscall(pid_t tid) {
@@ -613,7 +637,16 @@ void Monitor::on_exec(pid_t tid) {
   // other threads are gone. A copy the call held died with the old memory.
   unsigned long former = 0;
   ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &former);
-  tasks_.exec(tid, static_cast<pid_t>(former));
+  // A logged execve's line waits for its result, which the new program's
+  // first stop (the call's exit) gives.
+  std::optional<report::CallEvent> waiting;
+  if (Task* before = tasks_.find(static_cast<pid_t>(former)); before != nullptr && before->pending_event)
+    waiting = std::move(before->pending_event);
+  Task& now = tasks_.exec(tid, static_cast<pid_t>(former));
+  if (waiting) {
+    now.pending_event = std::move(waiting);
+    now.wants_result = true;
+  }
   if (tid == root_ && !program_started_) {
     program_started_ = true;
     limits_->program_started();
@@ -624,6 +657,10 @@ void Monitor::on_exec(pid_t tid) {
 // One wait status of one task. True when the initial process has ended.
 bool Monitor::handle_status(pid_t tid, int status) {
   if (WIFEXITED(status) || WIFSIGNALED(status)) {
+    if (Task* gone = tasks_.find(tid); gone != nullptr && gone->pending_event) {
+      log_.record_json(*gone->pending_event);  // the call never returned
+      gone->pending_event.reset();
+    }
     if (tasks_.find(tid) == nullptr) tasks_.reaped_unknown(tid);
     tasks_.remove(tid);
     if (tid == root_) {

@@ -44,6 +44,8 @@ class Monitor {
   RunResult run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::OutputRelay* relay);
   // Every file and endpoint the run touches is noted there (--access-report).
   void record_accesses(access::AccessRecord* record) { accesses_ = record; }
+  // The JSON log records what each logged call returned (--log-results).
+  void log_results(bool on) { log_results_ = on && log_.has_json(); }
 
  private:
   bool handle_status(pid_t tid, int status);
@@ -70,7 +72,9 @@ class Monitor {
   bool apply_edits(const SyscallView& call, Task& t, const Decision& d);
   void note_injections(const SyscallView& call, const Task& t, const Decision& d);
   void note_accesses(const SyscallView& call, const Task& t, const Decision& d, TraceeCallMemory* memory);
-  void record(const SyscallView& call, const Decision& d, const TraceeCallMemory* memory);
+  // Logs the decision; `t` set: the JSON line waits for the call's result (exit stop).
+  void record(const SyscallView& call, const Decision& d, const TraceeCallMemory* memory, Task* t = nullptr,
+              std::optional<long> result = std::nullopt);
   void kill_everything();
   void check_limits();
 
@@ -90,7 +94,8 @@ class Monitor {
   RunResult result_;
   compile::ScheduleState schedules_;
   bool audit_ = false;
-  access::AccessRecord* accesses_ = nullptr;  // decisions are recorded, not carried out (sysgate's own rules still are)
+  access::AccessRecord* accesses_ = nullptr;
+  bool log_results_ = false;  // decisions are recorded, not carried out (sysgate's own rules still are)
   std::multimap<std::chrono::steady_clock::time_point, pid_t> held_;  // delayed calls
   timer_t hold_timer_{};
   bool hold_timer_made_ = false;

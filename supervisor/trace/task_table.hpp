@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "compile/plan.hpp"
+#include "report/event_log.hpp"
 #include "trace/address_space.hpp"
 #include "trace/checked_copy.hpp"
 #include "trace/injected_call.hpp"
@@ -31,6 +32,8 @@ struct Task {
   std::optional<HeldCopy> copy;          // registers to restore, region space to give back
   bool check_opened_fd = false;          // a /proc/PID/mem opened for writing is refused
   std::optional<InjectedCall> injection; // a call of ours is running in its place
+  bool wants_result = false;             // its logged event waits for the call's result
+  std::optional<report::CallEvent> pending_event;
 };
 
 class TaskTable {
