@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/explain.hpp"
+#include "cli/learn.hpp"
 #include "cli/options.hpp"
 #include "compile/bpf_filter.hpp"
 #include "compile/plan.hpp"
@@ -49,6 +50,8 @@ const char* const kUsage =
     "                   [--] PROGRAM [ARGS...]\n"
     "       sysgate check POLICY...\n"
     "       sysgate explain [--bpf] [--engine seccomp|ptrace] [POLICY]\n"
+    "       sysgate learn [-o FILE] [--base POLICY] [--generalise none|dirs|trees] [--depth N]\n"
+    "                     [--from LOG]... [--log FILE] [--engine seccomp|ptrace] [--name NAME] [--] [PROGRAM [ARGS...]]\n"
     "       sysgate --version\n"
     "See sysgate(1) and sysgate-policy(5).\n";
 
@@ -310,7 +313,7 @@ int main(int argc, char** argv) {
     }
     cmd = args[0];
     args.erase(args.begin());
-    if (cmd != "run" && cmd != "check" && cmd != "explain") {
+    if (cmd != "run" && cmd != "check" && cmd != "explain" && cmd != "learn") {
       std::string unknown = cmd;
       cmd.clear();
       throw UsageError("unknown command '" + unknown + "'");
@@ -320,6 +323,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (cmd == "run") return cmd_run(args);
+    if (cmd == "learn") return cmd_learn(args);
     if (cmd == "check") return cmd_check(args);
     return cmd_explain(args);
   } catch (const UsageError& e) {
