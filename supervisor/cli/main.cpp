@@ -15,6 +15,7 @@
 
 #include "cli/explain.hpp"
 #include "cli/learn.hpp"
+#include "policy/shipped.hpp"
 #include "cli/options.hpp"
 #include "compile/bpf_filter.hpp"
 #include "compile/plan.hpp"
@@ -50,6 +51,7 @@ const char* const kUsage =
     "                   [--] PROGRAM [ARGS...]\n"
     "       sysgate check POLICY...\n"
     "       sysgate explain [--bpf] [--engine seccomp|ptrace] [POLICY]\n"
+    "       sysgate policies [--names]\n"
     "       sysgate learn [-o FILE] [--base POLICY] [--generalise none|dirs|trees] [--depth N]\n"
     "                     [--from LOG]... [--log FILE] [--engine seccomp|ptrace] [--name NAME] [--] [PROGRAM [ARGS...]]\n"
     "       sysgate --version\n"
@@ -268,6 +270,26 @@ void say_verdict(const RunResult& r, const Limits& limits) {
   say(std::string("sysgate: ") + to_string(r.verdict) + ": " + buf);
 }
 
+// `sysgate policies [--names]`: the shipped policies, one line each.
+int cmd_policies(const std::vector<std::string>& args) {
+  po::options_description table("policies");
+  table.add_options()("names", "only the names (for completion)");
+  auto parsed = parse_command(args, table, false);
+  if (!parsed.operands.empty()) throw UsageError("policies takes no operands");
+  bool names = parsed.options.count("names") > 0;
+  for (auto name : policy::shipped_policy_names()) {
+    if (names) {
+      std::cout << name << "\n";
+      continue;
+    }
+    char head[64];
+    std::snprintf(head, sizeof head, "%-14s", std::string(name).c_str());
+    std::cout << head << policy::shipped_policy_summary(name) << "\n"
+              << std::string(14, ' ') << "built in (policies/" << name << ".yaml; --policy " << name << ")\n";
+  }
+  return 0;
+}
+
 int cmd_run(const std::vector<std::string>& args) {
   auto table = run_options();
   session::Session session(run_config(parse_command(args, table, true)));
@@ -313,7 +335,7 @@ int main(int argc, char** argv) {
     }
     cmd = args[0];
     args.erase(args.begin());
-    if (cmd != "run" && cmd != "check" && cmd != "explain" && cmd != "learn") {
+    if (cmd != "run" && cmd != "check" && cmd != "explain" && cmd != "learn" && cmd != "policies") {
       std::string unknown = cmd;
       cmd.clear();
       throw UsageError("unknown command '" + unknown + "'");
@@ -324,6 +346,7 @@ int main(int argc, char** argv) {
     }
     if (cmd == "run") return cmd_run(args);
     if (cmd == "learn") return cmd_learn(args);
+    if (cmd == "policies") return cmd_policies(args);
     if (cmd == "check") return cmd_check(args);
     return cmd_explain(args);
   } catch (const UsageError& e) {

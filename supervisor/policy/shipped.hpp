@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -9,5 +10,7 @@ namespace sysgate::policy {
 
 std::optional<std::string_view> shipped_policy(std::string_view name);
 std::vector<std::string_view> shipped_policy_names();
+// The first line of a shipped policy's header comment (its one-line summary).
+std::string shipped_policy_summary(std::string_view name);
 
 }  // namespace sysgate::policy
