@@ -15,6 +15,7 @@
 
 #include "cli/explain.hpp"
 #include "cli/learn.hpp"
+#include "cli/syscalls_command.hpp"
 #include "policy/shipped.hpp"
 #include "cli/options.hpp"
 #include "compile/bpf_filter.hpp"
@@ -52,6 +53,7 @@ const char* const kUsage =
     "       sysgate check POLICY...\n"
     "       sysgate explain [--bpf] [--engine seccomp|ptrace] [POLICY]\n"
     "       sysgate policies [--names]\n"
+    "       sysgate syscalls [--abi x86_64|i386|x32] [%GROUP|NAME]\n"
     "       sysgate learn [-o FILE] [--base POLICY] [--generalise none|dirs|trees] [--depth N]\n"
     "                     [--from LOG]... [--log FILE] [--engine seccomp|ptrace] [--name NAME] [--] [PROGRAM [ARGS...]]\n"
     "       sysgate --version\n"
@@ -335,7 +337,8 @@ int main(int argc, char** argv) {
     }
     cmd = args[0];
     args.erase(args.begin());
-    if (cmd != "run" && cmd != "check" && cmd != "explain" && cmd != "learn" && cmd != "policies") {
+    if (cmd != "run" && cmd != "check" && cmd != "explain" && cmd != "learn" && cmd != "policies" &&
+        cmd != "syscalls") {
       std::string unknown = cmd;
       cmd.clear();
       throw UsageError("unknown command '" + unknown + "'");
@@ -347,6 +350,7 @@ int main(int argc, char** argv) {
     if (cmd == "run") return cmd_run(args);
     if (cmd == "learn") return cmd_learn(args);
     if (cmd == "policies") return cmd_policies(args);
+    if (cmd == "syscalls") return cmd_syscalls(args);
     if (cmd == "check") return cmd_check(args);
     return cmd_explain(args);
   } catch (const UsageError& e) {
