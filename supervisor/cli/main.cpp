@@ -16,6 +16,7 @@
 #include "cli/explain.hpp"
 #include "cli/learn.hpp"
 #include "cli/syscalls_command.hpp"
+#include "cli/test_command.hpp"
 #include "policy/shipped.hpp"
 #include "cli/options.hpp"
 #include "compile/bpf_filter.hpp"
@@ -54,6 +55,7 @@ const char* const kUsage =
     "       sysgate explain [--bpf] [--engine seccomp|ptrace] [POLICY]\n"
     "       sysgate policies [--names]\n"
     "       sysgate syscalls [--abi x86_64|i386|x32] [%GROUP|NAME]\n"
+    "       sysgate test [--abi ABI] [--seed N] POLICY 'CALL' | POLICY --file CASES\n"
     "       sysgate learn [-o FILE] [--base POLICY] [--generalise none|dirs|trees] [--depth N]\n"
     "                     [--from LOG]... [--log FILE] [--engine seccomp|ptrace] [--name NAME] [--] [PROGRAM [ARGS...]]\n"
     "       sysgate --version\n"
@@ -338,7 +340,7 @@ int main(int argc, char** argv) {
     cmd = args[0];
     args.erase(args.begin());
     if (cmd != "run" && cmd != "check" && cmd != "explain" && cmd != "learn" && cmd != "policies" &&
-        cmd != "syscalls") {
+        cmd != "syscalls" && cmd != "test") {
       std::string unknown = cmd;
       cmd.clear();
       throw UsageError("unknown command '" + unknown + "'");
@@ -351,6 +353,7 @@ int main(int argc, char** argv) {
     if (cmd == "learn") return cmd_learn(args);
     if (cmd == "policies") return cmd_policies(args);
     if (cmd == "syscalls") return cmd_syscalls(args);
+    if (cmd == "test") return cmd_test(args);
     if (cmd == "check") return cmd_check(args);
     return cmd_explain(args);
   } catch (const UsageError& e) {
