@@ -303,11 +303,24 @@ const char* to_string(PathEntry::Kind k) {
 
 std::string temporary_glob(const std::string& name) {
   auto generated = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-  // mkstemp(3) and its kin fill six or more letters and digits: the run of
-  // six or more that mixes kinds of characters (lower case, upper case,
-  // digits) is generated; when none does, the last run of eight or more (a
-  // plain word such as "socket" or "output" is kept).
+  // mkstemp(3) and its kin fill six or more letters and digits, at the end of
+  // the template: the last run of six or more that mixes kinds of characters
+  // (lower case, upper case, digits) is generated; when none does, the last
+  // run of eight or more (a plain word such as "socket" or "output" is kept).
+  // A capitalised word or words ("TryCompile", "Progress") is a name, not a
+  // random run.
+  auto capitalised = [&](std::size_t from, std::size_t to) {
+    std::size_t k = from;
+    while (k < to) {
+      if (!std::isupper(static_cast<unsigned char>(name[k]))) return false;
+      std::size_t lowers = 0;
+      for (++k; k < to && std::islower(static_cast<unsigned char>(name[k])); ++k) ++lowers;
+      if (lowers < 2) return false;
+    }
+    return true;
+  };
   std::size_t start = 0, end = 0;
+  bool found_mixed = false;
   for (std::size_t i = 0; i < name.size();) {
     if (!generated(name[i])) {
       ++i;
@@ -321,13 +334,13 @@ std::string temporary_glob(const std::string& name) {
       upper |= std::isupper(c) ? 1 : 0;
       digit |= std::isdigit(c) ? 1 : 0;
     }
-    if (j - i >= 6) {
+    if (j - i >= 6 && !capitalised(i, j)) {
       bool mixed = lower + upper + digit >= 2;
-      if (mixed || j - i >= 8) {
+      if (mixed || (j - i >= 8 && !found_mixed)) {
         start = i;
         end = j;
       }
-      if (mixed) break;
+      found_mixed = found_mixed || mixed;
     }
     i = j;
   }
