@@ -12,6 +12,7 @@
 #include <iostream>
 #include <optional>
 
+#include "cli/console.hpp"
 #include "cli/options.hpp"
 #include "compile/bpf_filter.hpp"
 #include "compile/plan.hpp"
@@ -31,28 +32,7 @@ namespace {
 
 constexpr int kExitSysgateError = 125;
 
-// One line on stderr in one write(2), so it never interleaves mid-line with
-// the program's own output on a shared pipe.
-void say(const std::string& line) {
-  std::string l = line + "\n";
-  const char* p = l.data();
-  std::size_t left = l.size();
-  while (left > 0) {
-    ssize_t n = write(2, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
-}
-
 void tell(const std::string& line) { say("sysgate: learn: " + line); }
-
-std::string current_dir() {
-  char buf[PATH_MAX];
-  if (getcwd(buf, sizeof buf) == nullptr) return "/";
-  return buf;
-}
 
 std::string env_or(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
@@ -166,7 +146,7 @@ int cmd_learn(const std::vector<std::string>& raw_args) {
     options.depth = static_cast<int>(v);
   }
   const compile::Engine engine = engine_of(opt_value<std::string>(vm, "engine"));
-  const std::string cwd = current_dir();
+  const std::string cwd = caller_cwd();
   options.cwd = cwd;
   // As the log names them: with their symlinks resolved.
   options.home = real_path(env_or("HOME", ""));

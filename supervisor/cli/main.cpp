@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/explain.hpp"
+#include "cli/console.hpp"
 #include "cli/learn.hpp"
 #include "cli/syscalls_command.hpp"
 #include "cli/test_command.hpp"
@@ -60,27 +61,6 @@ const char* const kUsage =
     "                     [--from LOG]... [--log FILE] [--engine seccomp|ptrace] [--name NAME] [--] [PROGRAM [ARGS...]]\n"
     "       sysgate --version\n"
     "See sysgate(1) and sysgate-policy(5).\n";
-
-// One line on stderr in one write(2), so it never interleaves mid-line with
-// the program's own output on a shared pipe.
-void say(const std::string& line) {
-  std::string l = line + "\n";
-  const char* p = l.data();
-  std::size_t left = l.size();
-  while (left > 0) {
-    ssize_t n = write(2, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
-}
-
-std::string caller_cwd() {
-  char buf[PATH_MAX];
-  if (getcwd(buf, sizeof buf) == nullptr) return "/";
-  return buf;
-}
 
 compile::Engine parse_engine(const std::string& e) {
   if (e == "seccomp") return compile::Engine::Seccomp;

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <optional>
 
+#include "cli/console.hpp"
 #include "arch/abi.hpp"
 #include "arch/constants.hpp"
 #include "cli/options.hpp"
@@ -30,26 +31,6 @@ namespace {
 constexpr int kExitMismatch = 1;
 constexpr int kExitInvalidPolicy = 1;
 constexpr int kExitUnreadable = 2;
-
-// One line on stderr in one write(2).
-void say(const std::string& line) {
-  std::string l = line + "\n";
-  const char* p = l.data();
-  std::size_t left = l.size();
-  while (left > 0) {
-    ssize_t n = write(2, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
-}
-
-std::string caller_cwd() {
-  char buf[PATH_MAX];
-  if (getcwd(buf, sizeof buf) == nullptr) return "/";
-  return buf;
-}
 
 std::string return_text(std::int64_t v) {
   if (v < 0 && v > -4096) return "-" + arch::errno_name(static_cast<int>(-v));
