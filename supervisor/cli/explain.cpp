@@ -110,6 +110,9 @@ std::string test_text(const ArgTest& t, std::string_view call = {}) {
 }
 
 std::string rule_outcome(const Rule& r) {
+  // A built-in rule that only marks the call for a look in its exit stop.
+  if (r.note == Rule::kCheckOpenedFd) return "the descriptor it opens is checked, then the next rule decides";
+  if (r.note == Rule::kTaskCreation) return "the new task is followed, then the next rule decides";
   std::string s = action_text(r.action);
   if (r.log && r.action.kind != Action::Kind::Log) s += " +log";
   if (r.when) s += " (" + when_text(*r.when) + ")";
@@ -142,7 +145,7 @@ void describe_call(std::ostringstream& out, const compile::Plan& plan, const com
   switch (c.kernel) {
     case compile::KernelVerdict::Allow: out << (ptrace ? "allow" : "kernel: allow"); break;
     case compile::KernelVerdict::Errno: out << "kernel: errno " << arch::errno_name(c.kernel_errno); break;
-    case compile::KernelVerdict::Trace: out << "traced: "; break;
+    case compile::KernelVerdict::Trace: out << "traced:"; break;
     case compile::KernelVerdict::ByArgs: out << (ptrace ? "by arguments:" : "kernel tests arguments:"); break;
   }
   if (c.kernel == compile::KernelVerdict::Allow) {
@@ -153,26 +156,33 @@ void describe_call(std::ostringstream& out, const compile::Plan& plan, const com
     out << "\n";
     return;
   }
-  if (c.kernel == compile::KernelVerdict::Trace && c.rules.size() == 1 && c.rules[0].tests.empty()) {
-    out << rule_outcome(*c.rules[0].rule) << "  (" << rule_ref(*c.rules[0].rule) << ")\n";
+  if (c.kernel == compile::KernelVerdict::Trace && c.rules.size() == 1 && c.rules[0].tests.empty() &&
+      c.rules[0].rule->note == Rule::kNoNote) {
+    out << " " << rule_outcome(*c.rules[0].rule) << "  (" << rule_ref(*c.rules[0].rule) << ")\n";
     return;
   }
   if (c.kernel == compile::KernelVerdict::Trace && c.rules.empty()) {
     if (compile::decided_by_sections(c))
-      out << sections_text(plan, c) << "\n";
+      out << " " << sections_text(plan, c) << "\n";
     else
-      out << action_text(plan.policy.default_action) << "  (default)\n";
+      out << " " << action_text(plan.policy.default_action) << "  (default)\n";
     return;
   }
   out << "\n";
   for (const auto& cr : c.rules) {
     std::string cond;
     for (const auto& t : cr.rule->args) cond += (cond.empty() ? "" : " and ") + test_text(t, c.name);
-    out << "          " << (cond.empty() ? "otherwise" : "if " + cond) << " -> " << rule_outcome(*cr.rule)
-        << (cr.rule->action.kind == Action::Kind::Allow && !cr.rule->log ? "" : " (traced)") << "  ("
-        << rule_ref(*cr.rule) << ")\n";
+    const bool traced = compile::rule_verdict(cr) == compile::KernelVerdict::Trace && cr.rule->note == Rule::kNoNote;
+    const bool passes_on = cr.rule->note != Rule::kNoNote || cr.rule->action.passes_on();
+    out << "          " << (!cond.empty() ? "if " + cond : passes_on ? "always" : "otherwise") << " -> "
+        << rule_outcome(*cr.rule)
+        << (traced ? " (traced)" : "") << "  (" << rule_ref(*cr.rule) << ")\n";
   }
-  if (compile::reaches_default(c)) out << "          otherwise -> " << fallback_text(plan, c) << "\n";
+  if (compile::reaches_default(c)) {
+    // After an unconditional rule that passes the call on: "then".
+    const bool then = !c.rules.empty() && c.rules.back().tests.empty();
+    out << "          " << (then ? "then" : "otherwise") << " -> " << fallback_text(plan, c) << "\n";
+  }
 }
 
 }  // namespace
@@ -264,7 +274,7 @@ std::string explain(const compile::Plan& plan, bool with_bpf) {
     for (const auto& r : plan.builtin_rules) {
       out << "  " << r.name << ": " << r.syscalls[0].name;
       for (const auto& t : r.args) out << " if " << test_text(t, r.syscalls[0].name);
-      out << " -> " << action_text(r.action) << "\n";
+      out << " -> " << rule_outcome(r) << "\n";
     }
   }
   if (with_bpf && plan.engine == compile::Engine::Seccomp) {

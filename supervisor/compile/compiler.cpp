@@ -148,15 +148,15 @@ CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr, Pattern
   call.reads_memory = call.filesystem || call.network;
   for (const auto& cr : call.rules)
     for (const auto& t : cr.tests) call.reads_memory = call.reads_memory || !t.scalar();
-  // What the filter sees: a rule with memory tests traces as soon as its scalar
-  // tests hold, so with no scalar tests nothing after it reaches the kernel's decision.
+  // What the filter sees: a rule returns its verdict as soon as its scalar
+  // tests hold (a rule with memory tests or a note traces), so after a rule
+  // with no scalar tests nothing reaches the kernel's decision.
   bool filter_reaches_default = true;
   for (const auto& cr : call.rules) {
     see(rule_verdict(cr));
-    bool scalar_only_gate = cr.rule->note == Rule::kNoNote;
     bool any_scalar = false;
     for (const auto& t : cr.tests) any_scalar = any_scalar || t.scalar();
-    if (scalar_only_gate && !any_scalar) {
+    if (!any_scalar) {
       filter_reaches_default = false;
       break;
     }

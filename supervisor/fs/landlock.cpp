@@ -1,5 +1,6 @@
 #include "fs/landlock.hpp"
 
+#include <dirent.h>
 #include <elf.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
@@ -8,10 +9,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <sstream>
 
 #include "fs/path_pattern.hpp"
 
@@ -78,7 +82,98 @@ std::string interpreter_of(const std::string& path) {
   return {};
 }
 
+// `inner` is `outer` or lies below it.
+bool within(const std::string& inner, const std::string& outer) {
+  if (outer == "/") return true;
+  return inner.compare(0, outer.size(), outer) == 0 && (inner.size() == outer.size() || inner[outer.size()] == '/');
+}
+
+// Octal escapes of mountinfo ("\040" for a space).
+std::string unescape(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 3 < s.size()) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 3), nullptr, 8));
+      i += 3;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// Write rights moved off every tree that holds a procfs mount onto the parts
+// of it that hold none.
+void keep_writes_off_proc(std::map<std::string, std::uint64_t>& rights, std::vector<std::string>& notes) {
+  const std::vector<std::string> procs = proc_mounts();
+  std::map<std::string, std::uint64_t> moved;
+  for (auto& [path, access] : rights) {
+    if ((access & kWriteFile) == 0) continue;
+    bool holds = false;
+    for (const auto& m : procs) holds = holds || within(m, path) || within(path, m);
+    if (!holds) continue;
+    access &= ~kWriteFile;
+    for (const auto& c : cover_except(path, procs)) moved[c] |= kWriteFile;
+    notes.push_back("no file under " + procs.front() + " is opened for writing (a /proc/PID/mem could rewrite "
+                    "checked memory): write rights of " + path + " are granted around it");
+  }
+  for (const auto& [path, access] : moved) rights[path] |= access;
+}
+
 }  // namespace
+
+std::vector<std::string> proc_mounts() {
+  std::vector<std::string> out;
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    // ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER
+    std::istringstream f(line);
+    std::string id, parent, dev, root, point;
+    f >> id >> parent >> dev >> root >> point;
+    auto dash = line.find(" - ");
+    if (dash == std::string::npos) continue;
+    std::istringstream t(line.substr(dash + 3));
+    std::string type;
+    t >> type;
+    if (type == "proc") out.push_back(unescape(point));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  if (out.empty()) out.push_back("/proc");
+  return out;
+}
+
+std::vector<std::string> cover_except(const std::string& dir, const std::vector<std::string>& avoid) {
+  bool inside = false;
+  for (const auto& a : avoid) {
+    if (within(dir, a)) return {};
+    inside = inside || within(a, dir);
+  }
+  if (!inside) return {dir};
+  std::vector<std::string> out;
+  std::unique_ptr<DIR, int (*)(DIR*)> d(opendir(dir.c_str()), closedir);
+  if (!d) return out;
+  while (const dirent* e = readdir(d.get())) {
+    const std::string n = e->d_name;
+    if (n == "." || n == "..") continue;
+    const std::string child = dir == "/" ? "/" + n : dir + "/" + n;
+    struct stat st{};
+    if (lstat(child.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) continue;  // a link could lead into /proc
+    for (auto& c : cover_except(child, avoid)) out.push_back(std::move(c));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool guard_proc_writes(LandlockPlan& plan) {
+  plan.abi = landlock_abi();
+  if (plan.abi == 0) return false;
+  if ((plan.handled & kWriteFile) != 0) return true;  // a filesystem section's plan keeps writes off /proc itself
+  plan.handled |= kWriteFile;
+  for (const auto& p : cover_except("/", proc_mounts())) plan.rules.push_back({p, kWriteFile});
+  return true;
+}
 
 int landlock_abi() {
   long v = syscall(SYS_landlock_create_ruleset, nullptr, 0, LANDLOCK_CREATE_RULESET_VERSION);
@@ -112,6 +207,7 @@ LandlockPlan plan_landlock(const FilesystemSection& fs, const std::string& progr
     char real[4096];
     if (realpath(interp.c_str(), real) != nullptr) rights[real] |= (kExecute | kReadFile) & plan.handled;
   }
+  keep_writes_off_proc(rights, plan.notes);
   for (auto& [path, access] : rights) {
     struct stat st{};
     if (stat(path.c_str(), &st) != 0) continue;

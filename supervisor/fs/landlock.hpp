@@ -33,7 +33,21 @@ int landlock_abi();
 // False when the kernel cannot scope signals.
 bool scope_signals(LandlockPlan& plan);
 // `program`: the resolved path of PROGRAM (its ELF interpreter gets exec rights).
+// Write rights never reach a procfs mount (see guard_proc_writes).
 LandlockPlan plan_landlock(const FilesystemSection& fs, const std::string& program);
+
+// No file under a procfs mount (/proc) may be opened for writing: a
+// /proc/PID/mem opened for writing would let the program write the memory
+// sysgate checked after the check, whatever thread or process holds the
+// descriptor. Without a filesystem section the plan handles only
+// WRITE_FILE and grants it everywhere else. False without Landlock.
+bool guard_proc_writes(LandlockPlan& plan);
+
+// The paths that together cover `dir` except the trees at `avoid` (directories
+// and files, no symlinks, walked down only where an avoided tree lies).
+std::vector<std::string> cover_except(const std::string& dir, const std::vector<std::string>& avoid);
+// The mount points of procfs, from /proc/self/mountinfo.
+std::vector<std::string> proc_mounts();
 
 // In the child before exec: applies the plan. Returns 0 or an errno.
 int apply_landlock(const LandlockPlan& plan);

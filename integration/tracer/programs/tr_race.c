@@ -20,6 +20,12 @@
  *       the parent opens /proc/CHILD/mem for writing (prints
  *       "mem_open: OK" or "mem_open: ERRNO") and, when it could, keeps
  *       rewriting the child's buffer through it with pwrite.
+ *   tr_race procmem_dup N
+ *       the main thread opens /proc/self/mem for writing N times while a
+ *       second thread tries to duplicate the descriptor it would get
+ *       (F_DUPFD) before anyone can close it. Prints
+ *       "mem_dup: opened=O refused=R kept=yes|no" and, when a copy was kept,
+ *       "region_write: OK|ERRNO" for a write at 0x10000 through it.
  * A read whose content starts with "SECRET", or a connection whose peer port
  * (getpeername) is PORT_DENIED, is a leak. Each prints
  *   tries=N ok=A refused=R leaks=L
@@ -244,9 +250,60 @@ static int procmem(const void* addr, const void* a, const void* b, size_t len, l
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+static atomic_int dup_target = -1, dup_kept = -1;
+
+static void* dup_it(void* arg) {
+  (void)arg;
+  while (!atomic_load(&stop)) {
+    int fd = fcntl(atomic_load(&dup_target), F_DUPFD_CLOEXEC, 500);
+    if (fd >= 0) {
+      int fl = fcntl(fd, F_GETFL);
+      char link[64], target[64] = {0};
+      snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+      if ((fl & O_ACCMODE) != O_RDONLY && readlink(link, target, sizeof target - 1) > 0 &&
+          strstr(target, "/mem") != NULL) {
+        atomic_store(&dup_kept, fd);
+        atomic_store(&stop, 1);
+        break;
+      }
+      close(fd);
+    }
+  }
+  return NULL;
+}
+
+static int procmem_dup(long n) {
+  int probe = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (probe < 0) die("open /dev/null");
+  close(probe);
+  atomic_store(&dup_target, probe);  // the lowest free descriptor: the next open's
+  pthread_t t;
+  pthread_create(&t, NULL, dup_it, NULL);
+  long opened = 0, refused = 0;
+  for (long i = 0; i < n && !atomic_load(&stop); ++i) {
+    int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+    if (fd >= 0) {
+      ++opened;
+      close(fd);
+    } else {
+      ++refused;
+    }
+  }
+  atomic_store(&stop, 1);
+  pthread_join(t, NULL);
+  int kept = atomic_load(&dup_kept);
+  printf("mem_dup: opened=%ld refused=%ld kept=%s\n", opened, refused, kept >= 0 ? "yes" : "no");
+  if (kept >= 0) {
+    static const char msg[] = "WRITTEN";
+    ssize_t w = pwrite(kept, msg, sizeof msg, 0x10000);
+    printf("region_write: %s\n", w == (ssize_t)sizeof msg ? "OK" : strerrorname_np(errno));
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: tr_race serve|thread_path|file_path|file_connect|procmem_path|procmem_connect ...\n");
+    fprintf(stderr, "usage: tr_race serve|thread_path|file_path|file_connect|procmem_path|procmem_connect|procmem_dup ...\n");
     return 2;
   }
   const char* mode = argv[1];
@@ -292,6 +349,7 @@ int main(int argc, char** argv) {
     print_result(n);
     return 0;
   }
+  if (!strcmp(mode, "procmem_dup") && argc == 3) return procmem_dup(atol(argv[2]));
   if (!strcmp(mode, "procmem_path") && argc == 5) {
     size_t len = strlen(argv[2]);
     if (strlen(argv[3]) != len || len >= PAGE) return 2;
