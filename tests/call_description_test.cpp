@@ -272,21 +272,30 @@ class ShippedDecisions : public ::testing::Test {
 TEST_F(ShippedDecisions, Default) {
   auto plan = shipped("default");
   auto allow = line(plan, "openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY)");
-  EXPECT_TRUE(Starts(allow, "allow (decided by the default at <shipped:default>:"));
-  EXPECT_TRUE(Has(allow, "(kernel: allowed without a stop)"));
+  EXPECT_TRUE(Starts(allow, "allow (decided by the filesystem section: read entry \"/**\" at <shipped:default>:"));
+  // Secrets and writes outside the working directory and /tmp (issue 13).
+  auto secret = line(plan, "openat(AT_FDCWD, \"/etc/shadow\", O_RDONLY)");
+  EXPECT_TRUE(Starts(secret, "deny EACCES (decided by the filesystem section: deny entry \"/etc/shadow\" at <shipped:default>:"));
+  EXPECT_FALSE(Has(secret, "to allow it"));  // an explicit deny: no suggestion
+  EXPECT_EQ(line(plan, "openat(AT_FDCWD, \"/etc/passwd\", O_WRONLY)"),
+            "deny EACCES (decided by the filesystem section: no write entry matches; to allow it: "
+            "filesystem: {write: [\"/etc/passwd\"]})");
+  EXPECT_TRUE(Starts(line(plan, "openat(AT_FDCWD, \"/tmp/x\", O_WRONLY|O_CREAT, 0600)"), "allow"));
+  EXPECT_TRUE(Starts(line(plan, "connect(3, {AF_INET, 10.0.0.1:80}, 16)"), "deny ECONNREFUSED"));
   EXPECT_EQ(line(plan, "getuid()").rfind("allow", 0), 0u);
   // The built-in rule comes before the policy's own no-tracing.
   EXPECT_EQ(line(plan, "ptrace(PTRACE_ATTACH, 1)"),
             "deny EPERM (decided by sysgate's built-in rule \"sysgate:no-ptrace\")");
   auto ns = line(plan, "clone(CLONE_NEWUSER|SIGCHLD)");
-  EXPECT_TRUE(Starts(ns, "deny EPERM (decided by rule \"no-namespace-clone\" at <shipped:default>:"));
+  EXPECT_TRUE(Starts(ns, "deny EPERM (decided by rule \"no-namespace-clone\" at <shipped:base>:"));
   EXPECT_FALSE(Has(ns, "kernel: allowed"));
   EXPECT_TRUE(Has(line(plan, "clone(SIGCHLD)"), "(kernel: allowed without a stop)"));
   EXPECT_TRUE(Starts(line(plan, "personality(8)"), "deny EPERM (decided by rule \"no-personality-tricks\""));
   EXPECT_TRUE(Starts(line(plan, "personality(0xffffffff)"), "allow (decided by the default"));
   EXPECT_TRUE(Starts(line(plan, "bpf(0)"), "deny EPERM (decided by rule \"no-kernel-surfaces\""));
   EXPECT_TRUE(Starts(line(plan, "clone3(NULL, 88)"), "deny ENOSYS (decided by sysgate's built-in rule"));
-  EXPECT_TRUE(Starts(line(plan, "connect(3, {AF_INET, 127.0.0.1:80}, 16)"), "allow (decided by the default"));
+  EXPECT_TRUE(Starts(line(plan, "connect(3, {AF_INET, 127.0.0.1:80}, 16)"),
+                     "allow (decided by the network section: allow entry \"loopback\""));
   EXPECT_EQ(line(plan, "i386:getpid()"), "kill (decided by the policy's abi list, which does not name i386)");
   EXPECT_EQ(line(plan, "syscall_999()"),
             "deny ENOSYS (decided by the number, which no system call of the ABI has) "
@@ -316,7 +325,9 @@ TEST_F(ShippedDecisions, GradeC) {
   EXPECT_TRUE(Has(line(plan, "openat(AT_FDCWD, NULL, O_RDONLY)"), "deny EFAULT"));
   EXPECT_TRUE(
       Starts(line(plan, "socket(AF_INET, SOCK_STREAM, 0)"), "kill (decided by the default at <shipped:grade-c>:"));
-  EXPECT_TRUE(Starts(line(plan, "fork()"), "kill (decided by the default"));
+  // Processes are counted by the limit (processes: 1, on_process_limit: fail), not refused by a rule.
+  EXPECT_TRUE(Starts(line(plan, "fork()"), "allow (decided by rule \"processes\" at <shipped:grade-c>:"));
+  EXPECT_EQ(plan.policy.limits.processes, 1u);
   // A UNIX socket path is a file to the filesystem section.
   EXPECT_TRUE(Starts(line(plan, "connect(3, \"unix:/run/x.sock\")"),
                      "deny EACCES (decided by the filesystem section: no write entry matches"));
@@ -405,7 +416,8 @@ network:
   EXPECT_EQ(line(plan, "connect(3, {AF_INET, 127.0.0.1:8080}, 16)"),
             "allow (decided by the network section: allow entry \"127.0.0.1:8080\" at p.yaml:5:11)");
   EXPECT_EQ(line(plan, "connect(3, \"127.0.0.1:80\")"),
-            "deny ECONNREFUSED (decided by the network section: no allow entry matches 127.0.0.1:80)");
+            "deny ECONNREFUSED (decided by the network section: no allow entry matches 127.0.0.1:80; to allow it: "
+            "network: {allow: [\"127.0.0.1:80\"]})");
   EXPECT_TRUE(Starts(line(plan, "connect(3, {sa_family=AF_UNIX, sun_path=@\"bus\"}, 6)"), "allow"));
   EXPECT_TRUE(Starts(line(plan, "sendto(3, \"x\", 1, 0, NULL, 0)"), "allow (decided by the network section)"));
   EXPECT_TRUE(Starts(line(plan, "sendto(3, \"x\", 1, 0, {AF_INET, 8.8.8.8:53}, 16)"), "deny ECONNREFUSED"));

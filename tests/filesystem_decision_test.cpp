@@ -315,11 +315,16 @@ TEST_F(Decide, DenyByInode) {
   EXPECT_TRUE(Allowed(open_(plan, "$T/rw/copy", O_RDONLY)));
 }
 
-// Pipes, memfds, deleted files: nothing the policy can allow, except a look at them.
+// Memfds and deleted files: nothing the policy can allow, except a look at
+// them; a pipe reopened through /proc/self/fd (`>/dev/stderr`) may be read and written.
 TEST_F(Decide, NonFiles) {
   auto plan = compile(kFs);
   Args ro{static_cast<std::uint64_t>(AT_FDCWD), 0x1000, O_RDONLY};
-  EXPECT_TRUE(Denied(on_path(plan, "openat", ro, 1, nonfile("pipe:[1234]")), EPERM, FS));
+  Args wo{static_cast<std::uint64_t>(AT_FDCWD), 0x1000, O_WRONLY};
+  EXPECT_TRUE(Allowed(on_path(plan, "openat", ro, 1, nonfile("pipe:[1234]"))));
+  EXPECT_TRUE(Allowed(on_path(plan, "openat", wo, 1, nonfile("pipe:[1234]"))));
+  EXPECT_TRUE(Denied(on_path(plan, "openat", wo, 1, nonfile("/memfd:x (deleted)")), EPERM, FS));
+  EXPECT_TRUE(Denied(on_path(plan, "openat", wo, 1, nonfile(T + "/rw/gone (deleted)")), EPERM, FS));
   EXPECT_TRUE(Denied(on_path(plan, "openat", ro, 1, nonfile("/memfd:x (deleted)")), EPERM, FS));
   EXPECT_TRUE(Denied(on_path(plan, "openat", ro, 1, nonfile(T + "/rw/gone (deleted)")), EPERM, FS));
   // fexecve of a memfd: execveat(fd, "", AT_EMPTY_PATH).

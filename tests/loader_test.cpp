@@ -685,7 +685,7 @@ TEST(LoaderValid, IncludeShippedDefaultOwnRulesFirstAndScalarsWin) {
   EXPECT_EQ(shipped.default_action.kind, Action::Kind::Allow);
   EXPECT_EQ(p.abis, std::vector<Abi>{Abi::X86_64});  // taken from the include
   EXPECT_EQ(p.name, "default");                      // taken from the include when unset
-  EXPECT_EQ(p.sources, (std::vector<std::string>{"p.yaml", "<shipped:default>"}));
+  EXPECT_EQ(p.sources, (std::vector<std::string>{"p.yaml", "<shipped:default>", "<shipped:base>"}));
   // `default.yaml` names the same shipped policy.
   EXPECT_EQ(load(kHead + "include: default.yaml\n").rules.size(), shipped.rules.size());
 }

@@ -54,6 +54,9 @@ struct Decision {
   // For the filesystem and network sections: the entry that decided, with its
   // place ("deny entry \"/etc/shadow\" at p.yaml:9:11"), or that none matched.
   std::string entry;
+  // When a missing allowance refused the call: the smallest policy text that
+  // would allow it (`filesystem: {write: ["/etc/passwd"]}`); empty otherwise.
+  std::string suggest;
   bool rewrites() const { return !edits.empty() || !redirects.empty() || action.kind == Action::Kind::Return; }
 
   // The rule's label, "default", ...; for logs and reports.

@@ -174,6 +174,9 @@ struct Policy {
   bool audit = false;
   // `tmp: private`: /tmp (and $TMPDIR) are redirected to the run's own directory.
   bool private_tmp = false;
+  // `user: NAME`: who the program runs as when sysgate runs as root and no
+  // --user or --group is given (a name of the passwd database, or a number).
+  std::optional<std::string> user;
   // Set by the session for a private /tmp: (directory, where it is sent).
   std::vector<std::pair<std::string, std::string>> tmp_redirects;
   std::vector<std::string> sources;      // files read, the top one first

@@ -25,6 +25,11 @@ expect_status 0
 expect_stdout_equals "deny EPERM (decided by sysgate's built-in rule \"sysgate:no-ptrace\")"
 t default 'openat(AT_FDCWD, "/etc/passwd", O_RDONLY)'
 expect_status 0
+expect_stdout_contains 'allow (decided by the filesystem section: read entry "/**" at <shipped:default>:'
+t default 'openat(AT_FDCWD, "/etc/passwd", O_WRONLY|O_APPEND)'
+expect_status 0
+expect_stdout_equals 'deny EACCES (decided by the filesystem section: no write entry matches; to allow it: filesystem: {write: ["/etc/passwd"]})'
+t default 'getuid()'
 expect_stdout_contains 'allow (decided by the default at '
 expect_stdout_contains '(kernel: allowed without a stop)'
 t default 'clone(CLONE_NEWUSER|SIGCHLD)'
@@ -60,14 +65,17 @@ personality(PER_LINUX) -> allow
 personality(8) -> deny      # ADDR_NO_RANDOMIZE and friends
 keyctl(0) -> deny EPERM
 connect(3, {AF_INET, 127.0.0.1:80}, 16) -> allow
-connect(3, {sa_family=AF_UNIX, sun_path="/run/x.sock"}, 110) -> allow
+connect(3, {AF_INET, 10.0.0.1:80}, 16) -> deny ECONNREFUSED
+connect(3, {sa_family=AF_UNIX, sun_path="/run/x.sock"}, 110) -> deny EACCES   # a socket file needs a write entry
+openat(AT_FDCWD, "/etc/shadow", O_RDONLY) -> deny EACCES
+openat(AT_FDCWD, "/tmp/out", O_WRONLY|O_CREAT|O_TRUNC, 0644) -> allow
 write(1, "hello\n", 6) -> allow
 i386:getpid() -> kill
 syscall_999() -> deny ENOSYS
 EOF
 t default --file default.cases
 expect_status 0
-expect_stdout_equals 'default.cases: 20 cases, 20 as expected, 0 not'
+expect_stdout_equals 'default.cases: 23 cases, 23 as expected, 0 not'
 
 cat >grade-c.cases <<'EOF'
 # the shipped grade-c policy, from the submission's directory
@@ -88,7 +96,7 @@ execve("./a.out", ["./a.out"], []) -> allow
 execve("/bin/sh", ["sh"], []) -> deny EACCES
 socket(AF_INET, SOCK_STREAM, 0) -> kill
 connect(3, "unix:/run/x.sock") -> deny EACCES
-fork() -> kill
+fork() -> allow     # counted by the processes limit (1), beyond which it fails with EAGAIN
 ptrace(PTRACE_TRACEME) -> deny EPERM
 x32:getpid() -> kill
 EOF
@@ -107,7 +115,7 @@ EOF
 t default --file wrong.cases
 expect_status 1
 expect_stdout_contains "wrong.cases:2: ptrace(PTRACE_ATTACH, 1): expected allow, got deny EPERM (decided by sysgate's built-in rule \"sysgate:no-ptrace\")"
-expect_stdout_contains 'wrong.cases:5: openat(AT_FDCWD, "/etc/passwd", O_RDONLY): expected deny EACCES, got allow (decided by the default at '
+expect_stdout_contains 'wrong.cases:5: openat(AT_FDCWD, "/etc/passwd", O_RDONLY): expected deny EACCES, got allow (decided by the filesystem section: read entry "/**" at '
 expect_stdout_contains 'wrong.cases: 3 cases, 1 as expected, 2 not'
 
 # --- a line that cannot be read exits 2 and names line:column ---

@@ -12,13 +12,15 @@ chmod 755 "$OUTSIDE"
 
 "$SYSGATE" policies >"$OUT" 2>"$ERR"; RC=$?; SG_CMD="sysgate policies"
 expect_status 0
-for p in default permissive untrusted grade-c grade-cpp grade-python ci-hermetic; do
+for p in base default permissive untrusted grade-c grade-compile grade-cpp grade-python ci-hermetic; do
   expect_stdout_contains "--policy $p)"
 done
 "$SYSGATE" policies --names >"$OUT" 2>"$ERR"; RC=$?
-expect_stdout_equals "ci-hermetic
+expect_stdout_equals "base
+ci-hermetic
 default
 grade-c
+grade-compile
 grade-cpp
 grade-python
 permissive
@@ -54,11 +56,52 @@ sg --cwd "$WORK" --policy grade-python -- /usr/bin/python3 write.py
 expect_status 1
 expect_stderr_contains "PermissionError"
 
-# grade-cpp: a C++ program compiled beforehand runs; fork kills it.
+# grade-compile then grade-c / grade-cpp: the submission is compiled in the
+# sandbox (its directory written, nothing else), then run; a fork or a thread
+# fails with EAGAIN and the run goes on.
+mkdir -p "$OUTSIDE/sub"
+cat >"$OUTSIDE/sub/main.c" <<'C'
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <unistd.h>
+static void* nothing(void* p) { return p; }
+int main(void) {
+  int a, b;
+  if (scanf("%d %d", &a, &b) != 2) return 2;
+  pid_t p = fork();
+  if (p == 0) _exit(0);
+  printf("fork: %s\n", p < 0 && errno == EAGAIN ? "EAGAIN" : "other");
+  pthread_t t;
+  int e = pthread_create(&t, NULL, nothing, NULL);
+  printf("thread: %s\n", e == EAGAIN ? "EAGAIN" : "other");
+  printf("%d\n", a + b);
+  return 0;
+}
+C
+echo "20 22" >"$OUTSIDE/sub/in.txt"
+if command -v gcc >/dev/null; then
+  sg --cwd "$OUTSIDE/sub" --policy grade-compile -- gcc -O2 -o a.out main.c -lpthread
+  expect_status 0
+  expect_file_present "$OUTSIDE/sub/a.out"
+  sg --cwd "$OUTSIDE/sub" --policy grade-c --stdin "$OUTSIDE/sub/in.txt" --report "$WORK/rc.json" -- ./a.out
+  expect_status 0
+  expect_stdout_equals "fork: EAGAIN
+thread: EAGAIN
+42"
+  expect_that "grade-c's verdict is OK" grep -q '"verdict":"OK"' "$WORK/rc.json"
+  # The compiler writes nothing outside the submission's directory.
+  sg --cwd "$OUTSIDE/sub" --policy grade-compile -- gcc -o "$OUTSIDE/elsewhere" main.c
+  expect_status_in 1 4
+  expect_file_absent "$OUTSIDE/elsewhere"
+else
+  log "note: no gcc, the compile step of grade-c not run"
+fi
 if command -v g++ >/dev/null; then
-  printf '#include <iostream>\n#include <vector>\nint main(){std::vector<int> v{1,2,3}; int s=0; for(int x:v) s+=x; std::cout<<s<<std::endl;}\n' >"$WORK/m.cpp"
-  g++ -O1 -o "$WORK/m" "$WORK/m.cpp"
-  sg --cwd "$WORK" --policy grade-cpp -- ./m
+  printf '#include <iostream>\n#include <vector>\nint main(){std::vector<int> v{1,2,3}; int s=0; for(int x:v) s+=x; std::cout<<s<<std::endl;}\n' >"$OUTSIDE/sub/m.cpp"
+  sg --cwd "$OUTSIDE/sub" --policy grade-compile -- g++ -O1 -o m m.cpp
+  expect_status 0
+  sg --cwd "$OUTSIDE/sub" --policy grade-cpp -- ./m
   expect_status 0
   expect_stdout_equals "6"
 else
@@ -92,6 +135,13 @@ socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); print("unix: OK")'
 expect_status 0
 expect_stdout_contains "inet: 97"   # EAFNOSUPPORT
 expect_stdout_contains "unix: OK"
+# untrusted runs as nobody when root runs it (its `user:`); --user overrides.
+if [ "$(id -u)" = 0 ]; then
+  sg --cwd "$OUTSIDE" --policy untrusted -- /usr/bin/id -u
+  expect_stdout_equals "$(id -u nobody)"
+  sg --cwd "$OUTSIDE" --policy untrusted --user root -- /usr/bin/id -u
+  expect_stdout_equals "0"
+fi
 
 # ci-hermetic: a build writes its output directory and nothing else.
 mkdir -p "$OUTSIDE/proj"

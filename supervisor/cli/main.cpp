@@ -23,6 +23,7 @@
 #include "compile/bpf_filter.hpp"
 #include "compile/plan.hpp"
 #include "policy/capabilities.hpp"
+#include "report/colour.hpp"
 #include "policy/units.hpp"
 #include "session/policy_source.hpp"
 #include "session/session.hpp"
@@ -251,7 +252,7 @@ void say_verdict(const RunResult& r, const Limits& limits) {
     case Verdict::ProcessLimit: std::snprintf(buf, sizeof buf, "the tree tried to exceed %llu tasks", static_cast<unsigned long long>(limits.processes.value_or(0))); break;
     default: return;
   }
-  say(std::string("sysgate: ") + to_string(r.verdict) + ": " + buf);
+  say(std::string("sysgate: ") + report::paint(to_string(r.verdict), report::kRed, report::colour_for(2)) + ": " + buf);
 }
 
 // `sysgate policies [--names]`: the shipped policies, one line each.
@@ -295,7 +296,8 @@ int cmd_run(const std::vector<std::string>& args) {
     say(std::string("sysgate: ") + to_string(result.verdict) + ": " + result.error);
   for (const auto& u : result.undeclared) say("sysgate: undeclared access: " + u);
   if (!c.quiet) {
-    if (result.verdict == Verdict::Violation) say("sysgate: VIOLATION: " + result.violation);
+    if (result.verdict == Verdict::Violation)
+      say("sysgate: " + report::paint("VIOLATION", report::kRed, report::colour_for(2)) + ": " + result.violation);
     say_verdict(result, session.limits());
   }
   write_report(c.access_report_path, session.access_report(), "--access-report");

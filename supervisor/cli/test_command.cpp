@@ -219,6 +219,7 @@ std::string decided_by(const described::Evaluation& e) {
     s += "; a pointer it reads was described as a number, with nothing behind it";
   else if (d.probe)
     s += " (a probe, not a denial)";
+  if (!d.suggest.empty()) s += "; to allow it: " + d.suggest;
   return s;
 }
 

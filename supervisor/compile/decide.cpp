@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cerrno>
 #include <cstdint>
 #include <optional>
@@ -153,7 +154,13 @@ int first_match(const std::vector<fs::PathPattern>& pats, const fs::ResolvedPath
 }
 
 FsAnswer filesystem_allows(const CompiledFilesystem& f, const fs::ResolvedPath& p, fs::Access access) {
-  if (!p.is_file) return {access == fs::Access::Stat};  // pipes, sockets, memfds, deleted files
+  if (!p.is_file) {
+    // Reopening one's own pipe through /proc/self/fd (`echo x >/dev/stderr`
+    // into a pipe) names no file; a deleted file or a memfd only allows stat,
+    // so a descriptor cannot be reopened with more rights or executed.
+    const bool pipe = p.path.starts_with("pipe:[") || p.path.starts_with("socket:[");
+    return {access == fs::Access::Stat || (pipe && access != fs::Access::Exec)};
+  }
   if (int i = first_match(f.deny, p); i >= 0) return {false, "deny", i};
   if (!f.deny_inodes.empty() && p.exists) {
     // lstat: the path is already resolved as the call resolves it, so a last
@@ -196,6 +203,30 @@ std::string entry_text(const FilesystemSection& f, const char* list, int index) 
   auto it = f.where_of.find(std::string(list) + ":" + text);
   if (it != f.where_of.end()) s += " at " + it->second.str();
   return s;
+}
+
+// A YAML double-quoted scalar of `s`.
+std::string yaml_quoted(const std::string& s) {
+  std::string q = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      q += '\\';
+      q += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      q += buf;
+    } else {
+      q += static_cast<char>(c);
+    }
+  }
+  return q + "\"";
+}
+
+// The entry that would allow `access` to exactly `path`.
+std::string suggest_entry(fs::Access access, const std::string& path) {
+  const char* list = access == fs::Access::Exec ? "exec" : access == fs::Access::Write ? "write" : "read";
+  return std::string("filesystem: {") + list + ": [" + yaml_quoted(path) + "]}";
 }
 
 // "no write entry matches (nearest: ...)": the entries of the list whose
@@ -268,6 +299,7 @@ std::optional<Decision> filesystem_decision(const Plan& plan, const CallPlan& ca
       d.entry = no_entry_text(plan.policy.filesystem, f, access, p->path) + "; the path does not exist";
     } else {
       d.entry = no_entry_text(plan.policy.filesystem, f, access, p->path);
+      d.suggest = suggest_entry(access, p->path);
     }
     return d;
   }
@@ -327,6 +359,8 @@ std::optional<Decision> network_decision(const Plan& plan, const CallPlan& call,
     if (matched < 0) {
       Decision d = deny(n.error, kNet);
       d.entry = "no allow entry matches " + r->str();
+      if (r->family == AF_INET || r->family == AF_INET6 || (r->family == AF_UNIX && !r->unnamed))
+        d.suggest = "network: {allow: [" + yaml_quoted(r->str()) + "]}";
       return d;
     }
     const std::string& text = plan.policy.network.allow[static_cast<std::size_t>(matched)];
@@ -364,6 +398,7 @@ std::optional<Decision> unix_socket_decision(const Plan& plan, const CallPlan& c
     if (p != nullptr && !filesystem_allows(plan.filesystem, *p, fs::Access::Write).allowed) {
       Decision d = deny(plan.filesystem.error, kFs);
       d.entry = no_entry_text(plan.policy.filesystem, plan.filesystem, fs::Access::Write, p->path);
+      d.suggest = suggest_entry(fs::Access::Write, p->path);
       return d;
     }
   }
@@ -488,7 +523,9 @@ Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args_in[
     if (auto d = network_decision(plan, *call, args, memory)) return with_changes(*d);
   const Action& d = plan.policy.default_action;
   bool log = d.kind != Action::Kind::Allow;
-  return with_changes(Decision{d, log, Decision::Source::Default, nullptr});
+  Decision out{d, log, Decision::Source::Default, nullptr};
+  if (log) out.suggest = "rules: [{syscalls: [" + call->name + "], action: allow}]";
+  return with_changes(std::move(out));
 }
 
 }  // namespace sysgate::compile

@@ -63,6 +63,7 @@ std::string canonical_text(const Policy& p) {
   // so that a policy without them keeps its hash.
   if (l.on_process_limit) j["limits"]["on_process_limit"] = to_string(*l.on_process_limit);
   if (p.keep_caps != 0) j["capabilities"] = capabilities_text(p.keep_caps);
+  if (p.user) j["user"] = *p.user;
   // Invalid UTF-8 (a path from a Latin-1 directory) must not stop the hash: U+FFFD.
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }

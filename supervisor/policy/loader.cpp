@@ -39,7 +39,7 @@ const std::vector<std::string_view> kLimitKeys = {"cpu_time", "wall_time", "memo
                                                   "on_process_limit"};
 const std::vector<std::string_view> kTopKeys = {"version", "name", "include", "vars", "abi",
                                                 "default", "rules", "filesystem", "network",
-                                                "limits", "capabilities", "tmp", "mode"};
+                                                "limits", "capabilities", "tmp", "mode", "user"};
 const std::vector<std::string_view> kRuleKeys = {"name", "syscalls", "args", "when", "action", "log"};
 const std::vector<std::string_view> kOps = {"eq", "ne", "lt", "le", "gt", "ge", "in", "not_in",
                                             "all", "any", "none", "accmode", "prefix", "glob"};
@@ -64,6 +64,7 @@ struct FilePolicy {
   std::uint64_t keep_caps = 0;
   bool private_tmp = false;
   std::optional<bool> audit;
+  std::optional<std::string> user;
 };
 
 // A quoted scalar of the tree that begins at line:column (1-based).
@@ -141,6 +142,12 @@ class FileParser {
         if (v.Scalar() == "audit") out.audit = true;
         else if (v.Scalar() == "enforce") out.audit = false;
         else error(v.Mark(), "'mode' is enforce or audit, got '" + v.Scalar() + "'");
+      }
+    }
+    if (auto v = root["user"]) {
+      if (scalar(v, "user")) {
+        if (v.Scalar().empty()) error(v.Mark(), "'user' names a user of the passwd database or a number");
+        else out.user = v.Scalar();
       }
     }
     if (auto v = root["tmp"]) {
@@ -932,6 +939,21 @@ class FileParser {
     }
   }
 
+  static std::string other_homes_token() { return "${" + std::string(kOtherHomesVar) + "}"; }
+
+  // What follows ${OTHER_HOMES} in an entry, expanded ("/**" of "${OTHER_HOMES}/**").
+  std::string expand_tail(const YAML::Node& n) {
+    const std::string tail = n.Scalar().substr(other_homes_token().size());
+    try {
+      std::string t = expand_vars(tail, *vars_, options_.cwd);
+      if (!t.empty() && t[0] != '/') error(n.Mark(), "what follows ${OTHER_HOMES} must begin with '/': '" + t + "'");
+      return t;
+    } catch (const std::invalid_argument& e) {
+      error(n.Mark(), e.what());
+      return {};
+    }
+  }
+
   // `where_of`: each entry's place, by `key_prefix` + pattern.
   std::vector<std::string> pattern_list(const YAML::Node& v, const char* what, bool paths,
                                         std::map<std::string, SourceLocation>* where_of = nullptr,
@@ -943,6 +965,15 @@ class FileParser {
     }
     for (const auto& n : v) {
       if (!scalar(n, what)) continue;
+      if (paths && n.Scalar().starts_with(other_homes_token())) {
+        // One entry per home, each with the entry's place.
+        const std::string tail = expand_tail(n);
+        for (const auto& home : other_homes(options_.cwd)) {
+          out.push_back(home + tail);
+          if (where_of != nullptr) where_of->emplace(key_prefix + out.back(), where(n.Mark()));
+        }
+        continue;
+      }
       if (paths) {
         out.push_back(absolute_pattern(n));
       } else {
@@ -1164,6 +1195,7 @@ class Merger {
       fp.keep_caps |= sub.keep_caps;
       fp.private_tmp = fp.private_tmp || sub.private_tmp;
       if (!fp.audit) fp.audit = sub.audit;
+      if (!fp.user) fp.user = sub.user;
     }
     stack.pop_back();
     return fp;
@@ -1225,6 +1257,7 @@ Policy finish(const Source& src, const LoadOptions& options) {
   p.keep_caps = fp.keep_caps;
   p.private_tmp = fp.private_tmp;
   p.audit = fp.audit.value_or(false);
+  p.user = fp.user;
   p.sources = std::move(sources);
   return p;
 }

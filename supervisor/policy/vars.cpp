@@ -1,7 +1,14 @@
 #include "policy/vars.hpp"
 
+#include <dirent.h>
+#include <pwd.h>
+#include <sys/stat.h>
+
 #include <cctype>
+#include <climits>
 #include <cstdlib>
+#include <memory>
+#include <set>
 #include <stdexcept>
 
 namespace sysgate::policy {
@@ -14,7 +21,52 @@ bool valid_var_name(std::string_view name) {
 }
 
 bool is_builtin_var(std::string_view name) {
-  return name == "CWD" || name == "HOME" || name == "TMPDIR" || name == "RUNDIR";
+  return name == "CWD" || name == "HOME" || name == "TMPDIR" || name == "RUNDIR" || name == kOtherHomesVar;
+}
+
+namespace {
+
+std::string real(const std::string& p) {
+  char buf[PATH_MAX];
+  return realpath(p.c_str(), buf) != nullptr ? std::string(buf) : std::string();
+}
+
+bool is_dir(const std::string& p) {
+  struct stat st{};
+  return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// `inner` is `outer` or lies below it.
+bool within(const std::string& inner, const std::string& outer) {
+  return inner == outer || (inner.size() > outer.size() && inner.compare(0, outer.size(), outer) == 0 &&
+                            (outer == "/" || inner[outer.size()] == '/'));
+}
+
+}  // namespace
+
+std::vector<std::string> other_homes(const std::string& cwd) {
+  std::set<std::string> candidates = {"/root"};
+  if (std::unique_ptr<DIR, int (*)(DIR*)> d(opendir("/home"), closedir); d)
+    while (const dirent* e = readdir(d.get())) {
+      const std::string n = e->d_name;
+      if (n != "." && n != "..") candidates.insert("/home/" + n);
+    }
+  setpwent();
+  while (const passwd* pw = getpwent())
+    if (pw->pw_uid >= 1000 && pw->pw_uid < 60000 && pw->pw_dir != nullptr && pw->pw_dir[0] == '/')
+      candidates.insert(pw->pw_dir);
+  endpwent();
+  const char* h = std::getenv("HOME");
+  const std::string home = h != nullptr ? real(h) : std::string();
+  const std::string here = real(cwd);
+  std::set<std::string> out;
+  for (const auto& c : candidates) {
+    if (!is_dir(c)) continue;
+    const std::string r = real(c);
+    if (r.empty() || r == "/" || r == home || within(here, r)) continue;
+    out.insert(r);
+  }
+  return {out.begin(), out.end()};
 }
 
 namespace {
@@ -35,6 +87,8 @@ std::string lookup(std::string_view name, const std::map<std::string, std::strin
     const char* t = std::getenv("TMPDIR");
     return t != nullptr && *t != '\0' ? t : "/tmp";
   }
+  if (name == kOtherHomesVar)
+    throw std::invalid_argument("${OTHER_HOMES} is a list: it may only begin an entry of a filesystem list");
   if (name.substr(0, 4) == "ENV:") {
     std::string env(name.substr(4));
     const char* v = std::getenv(env.c_str());

@@ -12,6 +12,7 @@
 
 #include "arch/constants.hpp"
 #include "arch/syscall_args.hpp"
+#include "report/colour.hpp"
 #include "report/json_writer.hpp"
 
 namespace sysgate::report {
@@ -193,7 +194,8 @@ std::string rule_place(const Decision& d) {
 
 }  // namespace
 
-EventLog::EventLog(std::FILE* human, const std::string& json_path) : human_(human) {
+EventLog::EventLog(std::FILE* human, const std::string& json_path)
+    : human_(human), colour_(human != nullptr && colour_for(fileno(human))) {
   if (!json_path.empty()) {
     json_ = std::fopen(json_path.c_str(), "we");
     if (json_ == nullptr) throw std::runtime_error("--log " + json_path + ": " + std::strerror(errno));
@@ -233,13 +235,17 @@ std::string EventLog::format_call(const CallEvent& e) {
   return s;
 }
 
-std::string EventLog::format_line(const CallEvent& e) {
+std::string EventLog::format_line(const CallEvent& e, bool colour) {
   std::string head = "sysgate: pid " + std::to_string(e.pid) +
                      (e.tid != e.pid ? " tid " + std::to_string(e.tid) : "") + " " + e.abi + " " + format_call(e);
   std::string place = rule_place(e.decision);
   if (!e.decision.entry.empty()) place += ": " + e.decision.entry;
-  std::string tail = " -> " + std::string(e.decision.audit ? "(audit, not done) " : "") + decision_text(e.decision) +
-                     " [" + printable(place) + "]";
+  const auto kind = e.decision.action.kind;
+  const bool refused = kind == Action::Kind::Deny || kind == Action::Kind::Kill;
+  std::string tail = " -> " + std::string(e.decision.audit ? "(audit, not done) " : "") +
+                     paint(decision_text(e.decision), refused ? kRed : kYellow, colour) + " [" + printable(place) + "]";
+  if (!e.decision.suggest.empty())
+    tail += " " + paint("(to allow: " + printable(e.decision.suggest) + ")", kGreen, colour);
   return fit(std::move(head), tail, kLineMax - 1);
 }
 
@@ -282,6 +288,7 @@ Json EventLog::to_json(const CallEvent& e) {
   }
   j["reason"] = d.reason();
   j["entry"] = d.entry.empty() ? Json(nullptr) : Json(d.entry);
+  if (!d.suggest.empty()) j["suggest"] = d.suggest;
   if (d.probe) j["probe"] = true;
   if (d.audit) j["audit"] = true;
   if (e.result) {
@@ -323,7 +330,7 @@ void EventLog::record_decision(const CallEvent& e) {
   // Rewritten calls go to the JSON log and the report; on stderr only when
   // their rule says `log: true` (a private /tmp would otherwise fill it).
   if (human_ != nullptr && (e.decision.log || e.decision.action.kind == Action::Kind::Kill)) {
-    std::string line = format_line(e);
+    std::string line = format_line(e, colour_);
     line += '\n';
     // One write(2) per line, at most PIPE_BUF bytes: on a pipe or a file the
     // program shares, no line of ours is cut by the program's output.
@@ -432,6 +439,10 @@ void EventLog::record_json(const CallEvent& e) {
       line += "null";
     else
       str(d.entry);
+    if (!d.suggest.empty()) {
+      line += ",\"suggest\":";
+      str(d.suggest);
+    }
     if (d.probe) line += ",\"probe\":true";
     if (d.audit) line += ",\"audit\":true";
     if (e.result) {

@@ -65,12 +65,14 @@ class EventLog {
   // resolved values with control characters and invalid UTF-8 escaped.
   static std::string format_call(const CallEvent& e);
   // The readable line, without its newline: at most PIPE_BUF - 1 bytes.
-  static std::string format_line(const CallEvent& e);
+  // `colour`: the decision and the suggestion in colour (a terminal).
+  static std::string format_line(const CallEvent& e, bool colour = false);
   // The call object of the JSON log and the report (json_text() writes it).
   static Json to_json(const CallEvent& e);
 
  private:
   std::FILE* human_;
+  bool colour_ = false;
   std::FILE* json_ = nullptr;
   std::string json_line_;  // reused buffer
   std::uint64_t denial_count_ = 0;

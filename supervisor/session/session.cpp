@@ -256,7 +256,16 @@ void Session::prepare() {
   }
   spec_.path = found.path;
   spec_.argv = c.program;
-  set_credentials(spec_, c);
+  if (!c.user && !c.group && policy_->user && geteuid() == 0) {
+    // The policy's `user:` when root runs it and no option names one.
+    if (getpwnam(policy_->user->c_str()) == nullptr && !id_number(*policy_->user))
+      throw setup_error("the policy's user: no user '" + *policy_->user + "' on this host; pass --user");
+    RunConfig as = c;
+    as.user = policy_->user;
+    set_credentials(spec_, as);
+  } else {
+    set_credentials(spec_, c);
+  }
   prepare_rundir(c);
 
   try {
@@ -312,11 +321,14 @@ void Session::prepare() {
     // directory inside a masked tree is refused rather than kept beneath it.
     if (!spec_.masks.empty() && spec_.cwd.empty()) spec_.cwd = cwd;
   }
+  const bool landlock_section = spec_.landlock.handled != 0;
+  // sysgate's own guarantee, in every mode: no /proc/PID/mem opened for writing.
+  fs::guard_proc_writes(spec_.landlock);
 
   guarantees_.privileged = fs::can_mask();
   if (spec_.landlock.handled != 0 || spec_.landlock.scoped != 0) {
     guarantees_.landlock_abi = spec_.landlock.abi;
-    guarantees_.landlock_filesystem = spec_.landlock.handled != 0;
+    guarantees_.landlock_filesystem = landlock_section;
     guarantees_.signals_scoped = spec_.landlock.scoped != 0;
   }
   guarantees_.masks = spec_.masks.masks.size();

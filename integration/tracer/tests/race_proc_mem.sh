@@ -43,7 +43,7 @@ expect_that "natively, the rewritten buffer opens the denied file (leaks=$NATIVE
 # wildcard, which no mask covers): only the built-in rule refuses the open.
 P=$(policy p.yaml <<EOP
 version: 1
-include: [default]
+include: [base]
 filesystem:
   read: [$SYS_READ, "$W/ok/**"]
   write: ["/proc/**", "/dev/null"]
@@ -69,7 +69,7 @@ expect_that "natively, /proc/CHILD/mem opens for writing" grep -qx 'mem_open: OK
 expect_that "natively, the rewritten sockaddr reaches the denied port (leaks=$NATIVE_LEAKS)" [ "${NATIVE_LEAKS:-0}" -gt 0 ]
 P=$(policy p.yaml <<EOP
 version: 1
-include: [default]
+include: [base]
 network:
   allow: ["127.0.0.1:$A"]
   errno: EPERM
@@ -84,4 +84,32 @@ expect_field tries "$N"
 expect_field leaks 0
 expect_field ok "$N"
 expect_errnos none
+
+# Its own memory, from a second thread: the exit stop's close of a
+# /proc/self/mem opened for writing came too late for a sibling thread that
+# duplicated the descriptor first (then wrote the read-only scratch region and
+# every checked copy). Landlock keeps any file under /proc from being opened
+# for writing, with or without a filesystem section.
+log "--- /proc/self/mem, duplicated by a sibling thread"
+native "$PROGS/tr_race" procmem_dup "$N"
+log "native: $(tr '\n' ' ' <"$WORK/native.out")"
+expect_that "natively, a sibling keeps a copy of the descriptor" grep -q 'kept=yes' "$WORK/native.out"
+for P in "$(policy base.yaml <<<'{version: 1, include: [base]}')" "$(policy permissive-ish.yaml <<EOP
+version: 1
+include: [base]
+filesystem:
+  read: ["/**"]
+  write: ["/**"]
+  exec: ["/**"]
+network:
+  allow: ["127.0.0.1:$A"]
+EOP
+)"; do
+  sg --policy "$P" -- "$PROGS/tr_race" procmem_dup "$N"
+  log "result ($(basename "$P")): $(tr '\n' ' ' <"$OUT")"
+  expect_finished
+  expect_status 0
+  expect_stdout_contains "mem_dup: opened=0 refused=$N kept=no"
+  expect_stdout_lacks "region_write"
+done
 finish
