@@ -1,5 +1,5 @@
 // policy::load_text / load_file: every error with its place, and what valid
-// policies load to (the contract: /work/shared/policy-format.md, decisions.md).
+// policies load to (the contract: man/sysgate-policy.5).
 #include <gtest/gtest.h>
 #include <fcntl.h>
 #include <sched.h>

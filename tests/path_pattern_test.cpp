@@ -1,5 +1,5 @@
 // fs::PathPattern (eq, prefix, glob), has_below, literal_base, normalize,
-// components, canonical_pattern: the matching rules of decisions.md "Paths"
+// components, canonical_pattern: the matching rules of sysgate-policy(5) "Path tests"
 // (`**` matches zero or more components, `*` never crosses `/`, prefix is per
 // component).
 #include <gtest/gtest.h>

@@ -102,7 +102,7 @@ int cmd_check(const std::vector<std::string>& args) {
       print_diagnostics(e);
       status = kExitInvalidPolicy;
     } catch (const std::runtime_error& e) {
-      say(e.what());
+      say(std::string("sysgate: ") + e.what());
       status = kExitInvalidPolicy;
     }
   }
@@ -124,7 +124,7 @@ int cmd_explain(const std::vector<std::string>& args) {
     print_diagnostics(e);
     return kExitInvalidPolicy;
   } catch (const session::PolicyNotFound& e) {
-    say(e.what());
+    say(std::string("sysgate: ") + e.what());
     return kExitInvalidPolicy;
   }
   return 0;

@@ -148,20 +148,15 @@ CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr, Pattern
   call.reads_memory = call.filesystem || call.network;
   for (const auto& cr : call.rules)
     for (const auto& t : cr.tests) call.reads_memory = call.reads_memory || !t.scalar();
-  // What the filter sees: a rule returns its verdict as soon as its scalar
-  // tests hold (a rule with memory tests or a note traces), so after a rule
-  // with no scalar tests nothing reaches the kernel's decision.
-  bool filter_reaches_default = true;
+  // Every verdict the filter's leaf can return (leaf_verdict): the rules' up
+  // to the first without scalar tests, then the default's.
   for (const auto& cr : call.rules) {
     see(rule_verdict(cr));
     bool any_scalar = false;
     for (const auto& t : cr.tests) any_scalar = any_scalar || t.scalar();
-    if (!any_scalar) {
-      filter_reaches_default = false;
-      break;
-    }
+    if (!any_scalar) break;
   }
-  if (reaches_default(call) && filter_reaches_default) see(default_verdict(plan, call));
+  if (leaf_reaches_default(call)) see(default_verdict(plan, call));
   call.kernel = mixed ? KernelVerdict::ByArgs : *uniform;
   return call;
 }

@@ -61,6 +61,29 @@ KernelVerdict default_verdict(const Plan& plan, const CallPlan& call) {
   return plan.policy.default_action.kind == Action::Kind::Allow ? KernelVerdict::Allow : KernelVerdict::Trace;
 }
 
+namespace {
+bool has_scalar_test(const CompiledRule& cr) {
+  for (const auto& t : cr.tests)
+    if (t.scalar()) return true;
+  return false;
+}
+}  // namespace
+
+bool leaf_reaches_default(const CallPlan& call) {
+  for (const auto& cr : call.rules)
+    if (!has_scalar_test(cr)) return false;
+  return reaches_default(call);
+}
+
+KernelVerdict leaf_verdict(const Plan& plan, const CallPlan& call, const std::uint64_t args[6]) {
+  for (const auto& cr : call.rules) {
+    bool holds = true;
+    for (const auto& t : cr.tests) holds = holds && (!t.scalar() || t.holds(args[t.index]));
+    if (holds) return rule_verdict(cr);
+  }
+  return reaches_default(call) ? default_verdict(plan, call) : KernelVerdict::Trace;
+}
+
 bool CompiledTest::holds(std::uint64_t arg) const {
   if (fixed != Fixed::No) return fixed == Fixed::Always;
   std::uint64_t a = is32 ? (arg & 0xffffffffu) : arg;

@@ -199,6 +199,13 @@ bool decided_by_sections(const CallPlan& call);
 // What the kernel does with such a call: traced when a section decides it or
 // the default is anything but allow.
 KernelVerdict default_verdict(const Plan& plan, const CallPlan& call);
+// The filter's leaf of a call (bpf_filter.cpp emits it): the rules in order,
+// the first whose scalar tests hold returns its rule_verdict, so nothing
+// follows a rule without scalar tests; then the default's verdict.
+// Whether some arguments reach that last step:
+bool leaf_reaches_default(const CallPlan& call);
+// What the leaf returns for these arguments.
+KernelVerdict leaf_verdict(const Plan& plan, const CallPlan& call, const std::uint64_t args[6]);
 // Calls that name a socket address (a UNIX one is a file too).
 bool names_address(std::string_view syscall);
 

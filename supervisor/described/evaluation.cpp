@@ -23,19 +23,7 @@ KernelVerdict kernel_verdict(const compile::Plan& plan, Abi abi, long nr, const 
     if (call->kernel == KernelVerdict::Errno && error != nullptr) *error = call->kernel_errno;
     return call->kernel;
   }
-  // The leaf of the call: each rule's scalar tests in order, the first whose
-  // tests all hold returns its verdict (a rule with memory tests traces).
-  for (const auto& cr : call->rules) {
-    bool holds = true;
-    for (const auto& t : cr.tests)
-      if (t.scalar() && !t.holds(args[t.index])) {
-        holds = false;
-        break;
-      }
-    if (holds) return compile::rule_verdict(cr);
-  }
-  if (compile::reaches_default(*call)) return compile::default_verdict(plan, *call);
-  return KernelVerdict::Trace;
+  return compile::leaf_verdict(plan, *call, args);
 }
 
 Evaluation evaluate(const compile::Plan& plan, const DescribedCall& call, compile::ScheduleState* schedules) {

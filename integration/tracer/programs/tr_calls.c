@@ -22,6 +22,7 @@
  *                            runs until killed.
  *   unix_connect PATH        connect a SOCK_STREAM socket to PATH
  *   unix_sendto PATH         sendto "hello" on a SOCK_DGRAM socket to PATH
+ *   unix_sendmsg PATH        the same with sendmsg (the name in a msghdr)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -187,20 +188,26 @@ int main(int argc, char** argv) {
       longpath();
     } else if (!strcmp(op, "unix_serve") && i + 3 < argc) {
       return unix_serve(argv[i + 1], argv[i + 2], argv[i + 3]);
-    } else if ((!strcmp(op, "unix_connect") || !strcmp(op, "unix_sendto")) && i + 1 < argc) {
+    } else if ((!strcmp(op, "unix_connect") || !strcmp(op, "unix_sendto") || !strcmp(op, "unix_sendmsg")) &&
+               i + 1 < argc) {
       const char* path = argv[++i];
       struct sockaddr_un sun;
       socklen_t len = unix_addr(path, &sun);
       int stream = !strcmp(op, "unix_connect");
-      snprintf(name, sizeof name, "%s(%s)", stream ? "connect" : "sendto", path);
+      int msg = !strcmp(op, "unix_sendmsg");
+      snprintf(name, sizeof name, "%s(%s)", stream ? "connect" : msg ? "sendmsg" : "sendto", path);
       int s = socket(AF_UNIX, (stream ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
       if (s < 0) {
         report(name, -1);
         continue;
       }
-      if (stream)
+      if (stream) {
         report(name, connect(s, (struct sockaddr*)&sun, len));
-      else
+      } else if (msg) {
+        struct iovec iov = {.iov_base = "hello", .iov_len = 5};
+        struct msghdr m = {.msg_name = &sun, .msg_namelen = len, .msg_iov = &iov, .msg_iovlen = 1};
+        report(name, sendmsg(s, &m, 0));
+      } else
         report(name, sendto(s, "hello", 5, 0, (struct sockaddr*)&sun, len));
       close(s);
     } else {

@@ -4,7 +4,7 @@
 # dies of it (sysgate(1), SIGNALS): sysgate exits within 1 s with 143
 # (128+SIGTERM), verdict SIGNALED, and nothing of the program is left. The
 # same with the threads in read(2) of a pipe (calls the policy does not
-# check).
+# check). Then --wall-time 1s ends such a run at 1 s.
 source "$(dirname "$0")/../tracer_lib.sh"
 box
 W=$WORK
@@ -65,4 +65,14 @@ for how in "fifo $W/ok/fifo" pipe; do
   expect_stdout_lacks "woke up"
   expect_no_process "$W/tr_blocked"
 done
+
+# --wall-time ends the same run, whatever the threads are doing, in time.
+log "--- 64 threads blocked in checked opens, --wall-time 1s"
+start=$(date +%s%N)
+sg --policy "$P" --report "$REPORT" --wall-time 1s -- "$W/tr_blocked" block 64 fifo "$W/ok/fifo"
+elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+expect_status 137
+expect_report 'r["verdict"] == "WALL_TIME_LIMIT" and 1.0 <= r["wall_time_s"] < 2.0'
+expect_that "sysgate returned ${elapsed_ms} ms after it started (limit 1 s)" [ "$elapsed_ms" -lt 3000 ]
+expect_no_process "$W/tr_blocked"
 finish

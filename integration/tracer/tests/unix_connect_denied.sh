@@ -1,9 +1,9 @@
 #!/bin/bash
-# Threat class 4: connect(2) and sendto(2) name a UNIX socket by its path,
+# Threat class 4: connect(2), sendto(2) and sendmsg(2) name a UNIX socket by its path,
 # which is a file: a socket inside a deny-listed directory is out of reach
 # like any file there. Listening sockets (stream and datagram) are made
 # before the run in a denied directory and in an allowed one. The program's
-# connect and sendto to the denied ones fail with the section's errno (EPERM,
+# connect, sendto and sendmsg to the denied ones fail with the section's errno (EPERM,
 # not the kernel's EACCES at the directory's mask), the report counts both
 # denials, and the server saw nothing; the allowed ones connect. With no
 # network section, and with `network: {allow: [unix]}` (any UNIX address).
@@ -33,19 +33,21 @@ EOP
 )
   log "--- with '${NET:-no network section}'"
   sg --policy "$P" --report "$REPORT" -- "$PROGS/tr_calls" unix_connect "$W/private/s.sock" unix_sendto "$W/private/d.sock" \
-    unix_connect "$W/pub/s.sock" unix_sendto "$W/pub/d.sock"
+    unix_sendmsg "$W/private/d.sock" unix_connect "$W/pub/s.sock" unix_sendto "$W/pub/d.sock"
   expect_finished
   expect_status 0
   expect_line "connect($W/private/s.sock)" EPERM
   expect_line "sendto($W/private/d.sock)" EPERM
+  expect_line "sendmsg($W/private/d.sock)" EPERM
   expect_line "connect($W/pub/s.sock)" OK
   expect_line "sendto($W/pub/d.sock)" OK
-  expect_report 'r["denials"]["count"] == 2'
-  expect_report 'sorted(d["syscall"] for d in r["denials"]["first"]) == ["connect", "sendto"]'
+  expect_report 'r["denials"]["count"] == 3'
+  expect_report 'sorted(d["syscall"] for d in r["denials"]["first"]) == ["connect", "sendmsg", "sendto"]'
   expect_report 'all(d["errno"] == {"number": 1, "name": "EPERM"} and d["action"] == "deny" for d in r["denials"]["first"])'
   expect_report 'all(d["reason"] == "filesystem section" for d in r["denials"]["first"])'
   expect_stderr_matches "connect\\(.*-> deny EPERM"
   expect_stderr_matches "sendto\\(.*-> deny EPERM"
+  expect_stderr_matches "sendmsg\\(.*-> deny EPERM"
 done
 sleep 0.2
 expect_file_content "$W/private.counts" "accepted=0 received=0"
