@@ -54,4 +54,28 @@ chk "$POLICIES/allow-all.yaml" "$P2"
 expect_status 1
 expect_stderr_matches "badconst.yaml:6:[0-9]+: .*O_CRAET"
 expect_stderr_contains "O_CREAT"
+
+# A rule of the including file before a deny of an included one: a warning,
+# not an error (issue 13).
+P3=$(policy shadow.yaml <<'YAML'
+version: 1
+include: [base]
+rules:
+  - name: let-it-bpf
+    syscalls: [bpf]
+    action: allow
+  - name: some-mounts
+    syscalls: [mount]
+    args: {mountflags: {any: [MS_BIND]}}
+    action: log
+YAML
+)
+chk "$P3"
+expect_status 0
+expect_stdout_contains "shadow.yaml: ok"
+expect_stderr_matches 'shadow.yaml:4:5: warning: rule "let-it-bpf" \(allow\) comes before rule "no-kernel-surfaces" at <shipped:base>:[0-9]+:5 \(deny EPERM\) for bpf: that deny never applies'
+expect_stderr_contains 'rule "some-mounts" (log) comes before rule "no-mounts"'
+expect_stderr_contains "that deny does not apply where this rule's tests hold"
+chk "$POLICIES/allow-all.yaml"
+expect_stderr_lacks "warning"
 finish

@@ -1,6 +1,7 @@
 #include "cli/explain.hpp"
 
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "arch/abi.hpp"
@@ -296,6 +297,38 @@ std::vector<std::string> warnings(const compile::Plan& plan) {
         if (sel.kind == SyscallSelector::Kind::Name && sel.name == v)
           out.push_back(sel.where.str() + ": warning: " + v +
                         " is usually answered by the vDSO without entering the kernel; this rule will rarely see it");
+  }
+  // A rule of one file before a deny or kill of another (an included file's):
+  // own rules come first, so the deny does not apply where the rule matches.
+  std::map<std::pair<const Rule*, const Rule*>, std::vector<std::string>> shadows;
+  const auto& rules = plan.policy.rules;
+  auto picks = [](const Rule& r, const compile::CallPlan& c) {
+    for (const auto& sel : r.syscalls)
+      if (compile::selects(sel, c.nr, c.name, c.spec)) return true;
+    return false;
+  };
+  auto refuses = [](const Rule& r) { return r.action.kind == Action::Kind::Deny || r.action.kind == Action::Kind::Kill; };
+  if (const compile::AbiPlan* ap = plan.abi(plan.policy.abis.front()))
+    for (const auto& call : ap->calls)
+      for (std::size_t i = 0; i < rules.size(); ++i) {
+        const Rule& r = rules[i];
+        if (r.builtin || refuses(r) || r.action.passes_on() || !picks(r, call)) continue;
+        for (std::size_t j = i + 1; j < rules.size(); ++j) {
+          const Rule& d = rules[j];
+          if (!d.builtin && d.where.file != r.where.file && refuses(d) && picks(d, call))
+            shadows[{&r, &d}].push_back(call.name);
+        }
+      }
+  for (const auto& [pair, calls] : shadows) {
+    const auto& [r, d] = pair;
+    std::string names;
+    for (std::size_t i = 0; i < calls.size() && i < 8; ++i) names += (i == 0 ? "" : ", ") + calls[i];
+    if (calls.size() > 8) names += ", ...";
+    const bool always = r->args.empty() && !r->when;
+    auto label = [](const Rule* x) { return x->name.empty() ? std::string("a rule") : "rule \"" + x->name + "\""; };
+    out.push_back(r->where.str() + ": warning: " + label(r) + " (" + action_text(r->action) + ") comes before " +
+                  label(d) + " at " + d->where.str() + " (" + action_text(d->action) + ") for " + names +
+                  (always ? ": that deny never applies" : ": that deny does not apply where this rule's tests hold"));
   }
   for (Abi a : plan.policy.abis)
     if (a == Abi::X32)

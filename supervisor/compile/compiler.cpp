@@ -34,15 +34,6 @@ class PatternPaths {
   std::map<std::string, std::string> cache_;
 };
 
-bool selects(const SyscallSelector& sel, long nr, const std::string& name, const arch::SyscallSpec* spec) {
-  switch (sel.kind) {
-    case SyscallSelector::Kind::Name: return !name.empty() && sel.name == name;
-    case SyscallSelector::Kind::Group: return spec != nullptr && (spec->groups & sel.group) != 0;
-    case SyscallSelector::Kind::All: return true;
-    case SyscallSelector::Kind::Number: return sel.number == nr;
-  }
-  return false;
-}
 
 // Values of a test as the kernel compares them. `abi32`: the argument is a
 // word of a 32-bit ABI, where a value outside 32 bits can never occur (the
@@ -243,5 +234,15 @@ Plan compile(Policy policy, Engine engine) {
   return plan;
 }
 
+
+bool selects(const SyscallSelector& sel, long nr, const std::string& name, const arch::SyscallSpec* spec) {
+  switch (sel.kind) {
+    case SyscallSelector::Kind::Name: return !name.empty() && sel.name == name;
+    case SyscallSelector::Kind::Group: return spec != nullptr && (spec->groups & sel.group) != 0;
+    case SyscallSelector::Kind::All: return true;
+    case SyscallSelector::Kind::Number: return sel.number == nr;
+  }
+  return false;
+}
 
 }  // namespace sysgate::compile

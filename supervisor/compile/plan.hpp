@@ -194,6 +194,8 @@ bool decides_when_matched(const Rule& rule);
 // the supervisor must look (memory tests, notes, `when`, anything but a
 // silent allow).
 KernelVerdict rule_verdict(const CompiledRule& rule);
+// Whether a rule's selector names the call `nr` (`name`, `spec`: its table entry).
+bool selects(const SyscallSelector& sel, long nr, const std::string& name, const arch::SyscallSpec* spec);
 // Whether the filesystem or the network section decides such a call.
 bool decided_by_sections(const CallPlan& call);
 // What the kernel does with such a call: traced when a section decides it or
