@@ -12,6 +12,7 @@
 # suites run at the same time share it and must not change it):
 #   STAGE/sysgate                          the binary under test
 #   STAGE/man/                             the man pages (explain_names reads one)
+#   STAGE/README.md                        the README (readme_walkthrough runs it)
 #   STAGE/integration/...                  a copy of integration/ (the scripts,
 #                                          the policies), same relative paths
 #   STAGE/integration/.../programs/        the built test programs of each suite
@@ -64,6 +65,7 @@ mkdir -m 700 -- "$STAGE"
 install -m 755 "$SYSGATE" "$STAGE/sysgate"
 mkdir -p "$STAGE/man"
 cp -- "$SRC"/man/* "$STAGE/man/"
+cp -- "$SRC/README.md" "$STAGE/README.md"
 
 # The scripts, policies and whatever else the suites read, at their relative
 # paths under integration/ (the sources of the programs come along; harmless).
