@@ -1,7 +1,7 @@
 #!/bin/bash
 # `sysgate test`: described calls decided by a policy without running
 # anything: one call prints its decision and what made it; a table of calls
-# per shipped policy (default, grade-c) with expected decisions (--file)
+# per shipped policy with expected decisions (--file)
 # passes; a mismatch exits 1 naming its line; a line that cannot be read
 # exits 2 naming line:column; an invalid policy exits 1 as for check.
 source "$(dirname "$0")/../lib.sh"
@@ -103,6 +103,82 @@ EOF
 t grade-c --file grade-c.cases
 expect_status 0
 expect_stdout_equals 'grade-c.cases: 20 cases, 20 as expected, 0 not'
+
+# --- the other shipped policies, a table each (run from the submission's
+# directory, which is their ${CWD}) ---
+cat >untrusted.cases <<'CASES'
+openat(AT_FDCWD, "/etc/passwd", O_RDONLY) -> allow
+openat(AT_FDCWD, "/etc/shadow", O_RDONLY) -> deny EACCES
+openat(AT_FDCWD, "/etc/ssh/ssh_host_ed25519_key", O_RDONLY) -> deny EACCES
+openat(AT_FDCWD, "in.txt", O_RDONLY) -> allow
+openat(AT_FDCWD, "/etc/untrusted-out", O_WRONLY|O_CREAT, 0644) -> deny EACCES
+openat(AT_FDCWD, "/tmp/x", O_WRONLY|O_CREAT, 0644) -> allow
+execve("./a.out", 0, 0) -> allow
+execve("/usr/bin/id", 0, 0) -> allow
+socket(AF_INET, SOCK_STREAM, 0) -> deny EAFNOSUPPORT
+socket(AF_UNIX, SOCK_STREAM, 0) -> allow
+connect(3, {AF_INET, 127.0.0.1:80}, 16) -> deny ECONNREFUSED
+ptrace(PTRACE_TRACEME) -> deny EPERM
+unshare(CLONE_NEWUSER) -> deny EPERM
+CASES
+cat >grade-compile.cases <<'CASES'
+execve("/usr/bin/gcc", 0, 0) -> allow
+openat(AT_FDCWD, "in.txt", O_RDONLY) -> allow
+openat(AT_FDCWD, "a.out", O_WRONLY|O_CREAT|O_TRUNC, 0755) -> allow
+openat(AT_FDCWD, "/tmp/ccX.s", O_RDWR|O_CREAT|O_EXCL, 0600) -> allow
+openat(AT_FDCWD, "/etc/shadow", O_RDONLY) -> deny EACCES
+openat(AT_FDCWD, "/etc/cc-config", O_WRONLY|O_CREAT, 0644) -> deny EACCES
+execve("./a.out", 0, 0) -> deny EACCES     # the compiler runs, not the submission
+socket(AF_INET, SOCK_STREAM, 0) -> deny EAFNOSUPPORT
+fork() -> allow
+CASES
+cat >grade-cpp.cases <<'CASES'
+openat(AT_FDCWD, "in.txt", O_RDONLY) -> allow
+membarrier(0, 0, 0) -> allow
+openat(AT_FDCWD, "/etc/passwd", O_RDONLY) -> deny EACCES
+socket(AF_INET, SOCK_STREAM, 0) -> kill
+execve("/bin/sh", 0, 0) -> deny EACCES
+clone(SIGCHLD) -> allow     # counted by the processes limit (1)
+CASES
+cat >grade-python.cases <<'CASES'
+execve("/usr/bin/python3", 0, 0) -> allow
+openat(AT_FDCWD, "in.txt", O_RDONLY) -> allow
+openat(AT_FDCWD, "/usr/lib/python3/dist-packages/x.py", O_RDONLY) -> allow
+openat(AT_FDCWD, "/tmp/x", O_WRONLY|O_CREAT, 0644) -> deny EACCES
+socket(AF_INET, SOCK_STREAM, 0) -> kill
+connect(3, {AF_INET, 127.0.0.1:9}, 16) -> kill
+execve("/bin/sh", 0, 0) -> deny EACCES
+CASES
+cat >ci-hermetic.cases <<'CASES'
+openat(AT_FDCWD, "in.txt", O_RDONLY) -> allow
+openat(AT_FDCWD, "build/main.o", O_WRONLY|O_CREAT|O_TRUNC, 0644) -> allow
+openat(AT_FDCWD, "/usr/main.o", O_WRONLY|O_CREAT|O_TRUNC, 0644) -> deny EACCES   # outside OUT
+openat(AT_FDCWD, "/etc/shadow", O_RDONLY) -> deny EACCES
+execve("/usr/bin/make", 0, 0) -> allow
+connect(3, {AF_INET, 127.0.0.1:8080}, 16) -> allow
+connect(3, {AF_INET, 192.0.2.1:443}, 16) -> deny ECONNREFUSED
+CASES
+cat >permissive.cases <<'CASES'
+openat(AT_FDCWD, "/etc/shadow", O_RDONLY) -> log
+execve("/bin/sh", 0, 0) -> log
+connect(3, {AF_INET, 192.0.2.1:443}, 16) -> log
+getuid() -> allow
+ptrace(PTRACE_ATTACH, 1) -> deny EPERM     # sysgate's own built-in rule
+CASES
+cat >base.cases <<'CASES'
+openat(AT_FDCWD, "/etc/shadow", O_RDONLY) -> allow   # no filesystem section
+bpf(0, NULL, 0) -> deny EPERM
+mount("none", "/mnt", "tmpfs", 0, NULL) -> deny EPERM
+clone(CLONE_NEWNET|SIGCHLD) -> deny EPERM
+i386:getpid() -> kill
+CASES
+mkdir -p build   # ci-hermetic's OUT
+for p in untrusted grade-compile grade-cpp grade-python ci-hermetic permissive base; do
+  n=$(grep -c ' -> ' "$p.cases")
+  t "$p" --file "$p.cases"
+  expect_status 0
+  expect_stdout_equals "$p.cases: $n cases, $n as expected, 0 not"
+done
 
 # --- a mismatch exits 1 and names its line ---
 cat >wrong.cases <<'EOF'
