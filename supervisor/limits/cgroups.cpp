@@ -204,6 +204,7 @@ RunCgroups RunCgroups::create(bool want_memory, bool want_pids, const std::strin
     }
     g.v2_ = make_child(own, name);
     if (!g.v2_.empty()) {
+      g.v2_fd_ = open(g.v2_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       auto mine = read_file(g.v2_ + "/cgroup.controllers");
       g.v2_memory_ = contains_word(mine, "memory");
       g.v2_pids_ = contains_word(mine, "pids");
@@ -221,6 +222,8 @@ RunCgroups& RunCgroups::operator=(RunCgroups&& o) noexcept {
   if (this != &o) {
     remove();
     v2_ = std::move(o.v2_);
+    v2_fd_ = o.v2_fd_;
+    o.v2_fd_ = -1;
     v2_memory_ = o.v2_memory_;
     v2_pids_ = o.v2_pids_;
     v1_memory_ = std::move(o.v1_memory_);
@@ -237,17 +240,19 @@ RunCgroups& RunCgroups::operator=(RunCgroups&& o) noexcept {
 RunCgroups::~RunCgroups() { remove(); }
 
 void RunCgroups::remove() {
+  if (v2_fd_ >= 0) close(v2_fd_);
+  v2_fd_ = -1;
   remove_dir(v2_);
   remove_dir(v1_memory_);
   remove_dir(v1_pids_);
   remove_dir(v1_cpuacct_);
 }
 
-bool RunCgroups::add(pid_t pid) const {
+bool RunCgroups::add(pid_t pid, bool in_v2) const {
   std::string p = std::to_string(pid);
   bool ok = true;
   for (const auto* dir : {&v2_, &v1_memory_, &v1_pids_, &v1_cpuacct_})
-    if (!dir->empty()) ok = write_file(*dir + "/cgroup.procs", p) && ok;
+    if (!dir->empty() && !(in_v2 && dir == &v2_)) ok = write_file(*dir + "/cgroup.procs", p) && ok;
   return ok;
 }
 

@@ -35,8 +35,11 @@ class RunCgroups {
   RunCgroups(const RunCgroups&) = delete;
   ~RunCgroups();
 
-  // Moves a process (the child before exec) into every run cgroup.
-  bool add(pid_t pid) const;
+  // Moves a process (the child before exec) into every run cgroup; not into
+  // the v2 one when it was born there (`in_v2`).
+  bool add(pid_t pid, bool in_v2 = false) const;
+  // The run's cgroup v2 directory, open (O_DIRECTORY), or -1.
+  int v2_fd() const { return v2_fd_; }
 
   std::optional<Mechanism> cpu() const;     // accounting
   std::optional<Mechanism> memory() const;  // limit + peak
@@ -61,6 +64,7 @@ class RunCgroups {
  private:
   void remove();
   std::string v2_;          // run cgroup in the unified hierarchy (may have no controllers)
+  int v2_fd_ = -1;          // v2_, open
   bool v2_memory_ = false;  // memory controller enabled there
   bool v2_pids_ = false;
   std::string v1_memory_, v1_pids_, v1_cpuacct_;

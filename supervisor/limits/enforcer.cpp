@@ -41,13 +41,13 @@ LimitEnforcer::LimitEnforcer(const Limits& limits, bool use_cgroups, const std::
   if (limits_.stack) add("stack", static_cast<double>(*limits_.stack), Mechanism::Rlimit);
 }
 
-void LimitEnforcer::apply_to_child(pid_t pid) {
+void LimitEnforcer::apply_to_child(pid_t pid, bool born_in_v2) {
   root_ = pid;
   if (limits_.memory && cgroups_.memory() && !cgroups_.set_memory_limit(*limits_.memory))
     throw std::runtime_error("cannot apply the memory limit: writing the cgroup's limit failed");
   if (limits_.processes && cgroups_.pids() && !cgroups_.set_pids_limit(*limits_.processes))
     throw std::runtime_error("cannot apply the processes limit: writing pids.max failed");
-  if (!cgroups_.describe().empty() && !cgroups_.add(pid))
+  if (!cgroups_.describe().empty() && !cgroups_.add(pid, born_in_v2))
     throw std::runtime_error("cannot move the program into its cgroups (" + cgroups_.describe() + ")");
   if (limits_.file_size) set_rlimit(pid, RLIMIT_FSIZE, *limits_.file_size, *limits_.file_size, "file_size");
   if (limits_.open_files) set_rlimit(pid, RLIMIT_NOFILE, *limits_.open_files, *limits_.open_files, "open_files");

@@ -34,7 +34,10 @@ class LimitEnforcer {
 
   // In the parent while the child waits before exec: cgroups and rlimits.
   // Throws std::runtime_error naming the limit when one cannot be applied.
-  void apply_to_child(pid_t pid);
+  // `born_in_v2`: the child was born in the run's cgroup v2 (birth_cgroup_fd).
+  void apply_to_child(pid_t pid, bool born_in_v2 = false);
+  // The run's cgroup v2 directory, open for clone3's CLONE_INTO_CGROUP; -1 without one.
+  int birth_cgroup_fd() const { return cgroups_.v2_fd(); }
   // The initial execve happened: wall time starts, and CPU time counts from
   // here (what the child used before, in sysgate's set-up, is not the program's).
   void program_started();

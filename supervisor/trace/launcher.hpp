@@ -29,7 +29,13 @@ struct LaunchSpec {
   std::uint64_t keep_caps = 0;    // capabilities the program keeps (bit N: capability N)
   // Runs in the parent after the seize, while the child waits before exec
   // (cgroups, rlimits). May throw: the child is then killed.
-  std::function<void(pid_t)> before_start;
+  // Called with the child's pid once it is seized and before it starts;
+  // `in_cgroup`: it was born in `cgroup_fd`'s cgroup.
+  std::function<void(pid_t, bool in_cgroup)> before_start;
+  // A cgroup v2 directory (O_DIRECTORY) the child is born in (clone3's
+  // CLONE_INTO_CGROUP: no migration, which costs an RCU grace period per run);
+  // -1, or a kernel that refuses it: the child is forked where sysgate is.
+  int cgroup_fd = -1;
   fs::LandlockPlan landlock;  // abi 0: none
   fs::MaskPlan masks;         // deny entries hidden in a private mount namespace
   std::vector<sock_filter> filter;  // empty: no filter (ptrace engine)
