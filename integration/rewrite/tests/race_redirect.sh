@@ -21,7 +21,7 @@ echo FIXTURE >"$W/fixture"
 # The flips are real: natively both files are read (up to 5 tries, as one
 # run can miss when the scheduler keeps the threads on one CPU).
 for _ in 1 2 3 4 5; do
-  native "$PROGS/rw_race" "$W/r/orig" "$W/r/okay" "$N" 7
+  native "$PROGS/rw_race" "$W/r/orig" "$W/r/okay" 20000 7   # the native control always makes 20000 tries
   [ "$(field leaks "$WORK/native.out")" -gt 0 ] 2>/dev/null && [ "$(field other "$WORK/native.out")" -gt 0 ] 2>/dev/null && break
 done
 log "native: $(head -1 "$WORK/native.out")"
@@ -48,9 +48,14 @@ expect_status 0
 expect_field tries "$N"
 expect_field leaks 0
 expect_field bad 0
-# The race was real under sysgate too: both outcomes happened.
+# The race was real under sysgate too: both outcomes happened (with the full
+# 20000 tries; a reduced SYSGATE_STRESS_SCALE may see no flip land).
 expect_field_above redirected 0
-expect_field_above other 0
+if [ "$N" -ge 20000 ] || [ "$(field other "$OUT")" -gt 0 ] 2>/dev/null; then
+  expect_field_above other 0
+else
+  log "note: no flip landed in $N tries (SYSGATE_STRESS_SCALE reduced); not a failure"
+fi
 errnos=$(grep -m1 '^refused_errnos:' "$OUT" | sed 's/^refused_errnos: //')
 expect_that "refusals are only ENOENT of mixed names (got '$errnos')" \
   grep -qxE 'refused_errnos: (none|ENOENT=[0-9]+)' "$OUT"

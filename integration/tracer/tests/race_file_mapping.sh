@@ -28,7 +28,7 @@ mapfile -t PORTS <"$W/ports"
 A=${PORTS[0]} D=${PORTS[1]}
 
 log "--- connect, port flipping $A / $D"
-native_race "$PROGS/tr_race" file_connect "$W/maps/native-sin" "$A" "$D" "$SCALE"
+native_race "$PROGS/tr_race" file_connect "$W/maps/native-sin" "$A" "$D" "$NATIVE_SCALE"
 log "native: $(head -1 "$WORK/native.out")"
 expect_that "natively, the rewritten file mapping reaches the denied port (leaks=$NATIVE_LEAKS)" [ "${NATIVE_LEAKS:-0}" -gt 0 ]
 P=$(policy p.yaml <<EOP
@@ -49,7 +49,7 @@ expect_field_above ok 0
 expect_field_above refused 0
 
 log "--- open, path flipping $W/ok/aa / $W/ok/dd"
-native_race "$PROGS/tr_race" file_path "$W/maps/native-path" "$W/ok/aa" "$W/ok/dd" "$SCALE"
+native_race "$PROGS/tr_race" file_path "$W/maps/native-path" "$W/ok/aa" "$W/ok/dd" "$NATIVE_SCALE"
 log "native: $(head -1 "$WORK/native.out")"
 expect_that "natively, the rewritten file mapping opens the denied file (leaks=$NATIVE_LEAKS)" [ "${NATIVE_LEAKS:-0}" -gt 0 ]
 for DENY in "$W/ok/dd" "$W/ok/d*"; do

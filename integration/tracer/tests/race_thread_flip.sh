@@ -15,7 +15,7 @@ mkdir -p "$W/ok"
 echo ALLOWED >"$W/ok/aa"
 echo SECRET >"$W/ok/dd"
 
-native_race "$PROGS/tr_race" thread_path "$W/ok/aa" "$W/ok/dd" "$SCALE"
+native_race "$PROGS/tr_race" thread_path "$W/ok/aa" "$W/ok/dd" "$NATIVE_SCALE"
 log "native: $(head -1 "$WORK/native.out")"
 expect_that "natively, the flipped buffer opens the denied file (leaks=$NATIVE_LEAKS)" [ "${NATIVE_LEAKS:-0}" -gt 0 ]
 
