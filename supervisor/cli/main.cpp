@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -226,8 +227,11 @@ session::RunConfig run_config(const ParsedCommand& parsed) {
 }
 
 // Where --report goes: "-" is the last line on stdout.
-void write_report(const std::optional<std::string>& where, const std::string& json, const char* option = "--report") {
+// The report is made only when it is asked for.
+void write_report(const std::optional<std::string>& where, const std::function<std::string()>& make,
+                  const char* option = "--report") {
   if (!where) return;
+  const std::string json = make();
   if (*where == "-") {
     std::cout << json << std::endl;
     return;
@@ -285,7 +289,7 @@ int cmd_run(const std::vector<std::string>& args) {
   } catch (const session::SessionError& e) {
     for (const auto& d : session.policy_diagnostics()) say(d);
     say(std::string("sysgate: ") + e.what());
-    write_report(c.report_path, session.report(session.failed(e)));
+    write_report(c.report_path, [&] { return session.report(session.failed(e)); });
     return e.exit_status;
   }
   RunResult result = session.run(process);
@@ -300,8 +304,8 @@ int cmd_run(const std::vector<std::string>& args) {
       say("sysgate: " + report::paint("VIOLATION", report::kRed, report::colour_for(2)) + ": " + result.violation);
     say_verdict(result, session.limits());
   }
-  write_report(c.access_report_path, session.access_report(), "--access-report");
-  write_report(c.report_path, session.report(result));
+  write_report(c.access_report_path, [&] { return session.access_report(); }, "--access-report");
+  write_report(c.report_path, [&] { return session.report(result); });
   return result.exit_status();
 }
 

@@ -196,7 +196,8 @@ ScratchLayout scratch_layout() {
 }
 
 const CallPlan* AbiPlan::find(long nr) const {
-  if (nr >= first_nr && nr <= highest_nr) return &calls[static_cast<std::size_t>(nr - first_nr)];
+  // An ABI the policy does not list has no calls planned.
+  if (nr >= first_nr && nr <= highest_nr) return calls.empty() ? nullptr : &calls[static_cast<std::size_t>(nr - first_nr)];
   auto it = extra.find(nr);
   return it == extra.end() ? nullptr : &it->second;
 }
@@ -222,6 +223,11 @@ Plan compile(Policy policy, Engine engine) {
     for (Abi a : plan.policy.abis) ap.allowed = ap.allowed || a == abi;
     ap.first_nr = info.nr_base;
     ap.highest_nr = info.highest_nr;
+    if (!ap.allowed) {
+      // Every call of an ABI the policy does not list traces and kills: no per-call plan.
+      plan.abis.push_back(std::move(ap));
+      continue;
+    }
     for (long nr = ap.first_nr; nr <= ap.highest_nr; ++nr) ap.calls.push_back(plan_call(plan, info, nr, canonical));
     for (const auto* rules : {&plan.builtin_rules, &plan.policy.rules})
       for (const auto& r : *rules)

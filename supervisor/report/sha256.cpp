@@ -1,22 +1,23 @@
 #include "report/sha256.hpp"
 
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
-#include <stdexcept>
+#include <cstdint>
 
 namespace sysgate::report {
 
 std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) != 1 || size != 32)
-    throw std::runtime_error("SHA-256 (libcrypto) failed");
+  sha256_ctx ctx;
+  sha256_init(&ctx);
+  sha256_update(&ctx, data.size(), reinterpret_cast<const std::uint8_t*>(data.data()));
+  std::uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_digest(&ctx, sizeof digest, digest);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(2 * size);
-  for (unsigned int i = 0; i < size; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0xf];
+  out.reserve(2 * sizeof digest);
+  for (std::uint8_t b : digest) {
+    out += kHex[b >> 4];
+    out += kHex[b & 0xf];
   }
   return out;
 }

@@ -1,4 +1,4 @@
-// SHA-256 (FIPS 180-4) by libcrypto (OpenSSL), for the policy hash in reports.
+// SHA-256 (FIPS 180-4) by nettle, for the policy hash in reports.
 #pragma once
 
 #include <string>

@@ -311,7 +311,7 @@ void Monitor::record(const SyscallView& call, const Decision& d, const TraceeCal
   if (call.abi) {
     ev.abi = to_string(*call.abi);
     if (const compile::AbiPlan* ap = plan_.abi(*call.abi)) cp = ap->find(call.nr);
-    if (cp != nullptr) ev.name = cp->name;
+    ev.name = cp != nullptr ? cp->name : arch::syscall_name(*call.abi, call.nr);  // a foreign ABI has no plan
   } else {
     char buf[32];
     std::snprintf(buf, sizeof buf, "arch 0x%x", call.audit_arch);
