@@ -3,6 +3,8 @@
 // (`**` matches zero or more components, `*` never crosses `/`, prefix is per
 // component).
 #include <gtest/gtest.h>
+#include <chrono>
+#include <random>
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -183,6 +185,51 @@ TEST(PathPattern, CanonicalPatternDoesNotPinProcSelfToTheSupervisor) {
   std::string c = canonical_pattern("/proc/self/fd/*");
   EXPECT_NE(c, "/proc/" + std::to_string(getpid()) + "/fd/*")
       << "a policy allowing /proc/self/** would allow the supervisor's pid, never the program's";
+}
+
+// Issue 15: several `**` once made the matcher recurse exponentially. The
+// worst case of the issue finishes in well under 10 ms (not matching: the path
+// has no `b`).
+TEST(PathPattern, ManyDoubleStarsAreMatchedInPolynomialTime) {
+  std::string path;
+  while (path.size() < 4000) path += "/a";
+  PathPattern p(PathPattern::Kind::Glob, "/**/a/**/a/**/a/**/b");
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(p.matches(path));
+  EXPECT_TRUE(p.matches(path + "/b"));
+  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(ms, 10.0) << "two matches of a 2000-component path took " << ms << " ms";
+}
+
+// The same answers as the plain recursive definition, on random small patterns and paths.
+bool reference_match(const std::vector<std::string>& pat, std::size_t pi, const std::vector<std::string>& path,
+                     std::size_t si) {
+  if (pi == pat.size()) return si == path.size();
+  if (pat[pi] == "**") {
+    for (std::size_t k = si; k <= path.size(); ++k)
+      if (reference_match(pat, pi + 1, path, k)) return true;
+    return false;
+  }
+  if (si == path.size()) return false;
+  PathPattern one(PathPattern::Kind::Glob, "/" + pat[pi]);
+  return one.matches("/" + path[si]) && reference_match(pat, pi + 1, path, si + 1);
+}
+
+TEST(PathPattern, DoubleStarMatchingAgreesWithTheDefinition) {
+  std::mt19937 rng(1234);
+  const std::vector<std::string> pat_parts = {"**", "**", "a", "b", "*", "a*", "*b"};
+  const std::vector<std::string> path_parts = {"a", "b", "ab", "ba", "c"};
+  for (int n = 0; n < 20000; ++n) {
+    std::vector<std::string> pat(1 + rng() % 6), path(rng() % 7);
+    for (auto& c : pat) c = pat_parts[rng() % pat_parts.size()];
+    for (auto& c : path) c = path_parts[rng() % path_parts.size()];
+    std::string pt, ph;
+    for (const auto& c : pat) pt += "/" + c;
+    for (const auto& c : path) ph += "/" + c;
+    if (ph.empty()) ph = "/";
+    ASSERT_EQ(PathPattern(PathPattern::Kind::Glob, pt).matches(ph), reference_match(pat, 0, path, 0))
+        << pt << " against " << ph;
+  }
 }
 
 }  // namespace

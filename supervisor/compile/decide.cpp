@@ -127,8 +127,10 @@ constexpr auto kFs = Decision::Source::Filesystem;
 constexpr auto kNet = Decision::Source::Network;
 
 bool any_match(const std::vector<fs::PathPattern>& pats, const fs::ResolvedPath& path) {
+  const auto parts = fs::components(path.path);
+  const auto alias = fs::components(path.self_alias);
   for (const auto& p : pats)
-    if (p.matches(path.path) || (!path.self_alias.empty() && p.matches(path.self_alias))) return true;
+    if (p.matches(parts) || (!path.self_alias.empty() && p.matches(alias))) return true;
   return false;
 }
 
@@ -167,10 +169,14 @@ struct FsAnswer {
 };
 
 int first_match(const std::vector<fs::PathPattern>& pats, const fs::ResolvedPath& p, bool below = false) {
+  if (pats.empty()) return -1;
+  // Split once for all the list's patterns.
+  const auto parts = fs::components(p.path);
+  const auto alias = fs::components(p.self_alias);
   for (std::size_t i = 0; i < pats.size(); ++i) {
     const auto& pat = pats[i];
     bool m = below ? (pat.has_below(p.path) || (!p.self_alias.empty() && pat.has_below(p.self_alias)))
-                   : (pat.matches(p.path) || (!p.self_alias.empty() && pat.matches(p.self_alias)));
+                   : (pat.matches(parts) || (!p.self_alias.empty() && pat.matches(alias)));
     if (m) return static_cast<int>(i);
   }
   return -1;

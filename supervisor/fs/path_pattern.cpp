@@ -29,15 +29,29 @@ bool component_match(std::string_view pat, std::string_view s) {
   return p == pat.size();
 }
 
-bool glob_match(const std::vector<std::string>& pat, std::size_t pi, const std::vector<std::string>& path, std::size_t si) {
-  if (pi == pat.size()) return si == path.size();
-  if (pat[pi] == "**") {
-    for (std::size_t k = si; k <= path.size(); ++k)
-      if (glob_match(pat, pi + 1, path, k)) return true;
-    return false;
+// pat (components, `**` = any run of whole components, zero or more) against
+// path. The last `**` seen is the only backtracking point: a match that a
+// later `**` could find from an earlier choice it finds from the later one too,
+// so this is O(|pat| * |path|) component comparisons, never exponential.
+bool glob_match(const std::vector<std::string>& pat, const std::vector<std::string>& path) {
+  std::size_t p = 0, s = 0;
+  std::size_t star = std::string::npos, mark = 0;
+  while (s < path.size()) {
+    if (p < pat.size() && pat[p] == "**") {
+      star = p++;
+      mark = s;
+    } else if (p < pat.size() && component_match(pat[p], path[s])) {
+      ++p;
+      ++s;
+    } else if (star != std::string::npos) {
+      p = star + 1;
+      s = ++mark;
+    } else {
+      return false;
+    }
   }
-  if (si == path.size()) return false;
-  return component_match(pat[pi], path[si]) && glob_match(pat, pi + 1, path, si + 1);
+  while (p < pat.size() && pat[p] == "**") ++p;
+  return p == pat.size();
 }
 
 // Can some extension of path[si..] be matched by pat[pi..]? (path is a prefix)
@@ -83,8 +97,9 @@ PathPattern::PathPattern(Kind kind, std::string text) : kind_(kind), text_(std::
   parts_ = components(text_);
 }
 
-bool PathPattern::matches(std::string_view path) const {
-  auto p = components(path);
+bool PathPattern::matches(std::string_view path) const { return matches(components(path)); }
+
+bool PathPattern::matches(const std::vector<std::string>& p) const {
   switch (kind_) {
     case Kind::Eq: return p == parts_;
     case Kind::Prefix:
@@ -92,7 +107,7 @@ bool PathPattern::matches(std::string_view path) const {
       for (std::size_t i = 0; i < parts_.size(); ++i)
         if (p[i] != parts_[i]) return false;
       return true;
-    case Kind::Glob: return glob_match(parts_, 0, p, 0);
+    case Kind::Glob: return glob_match(parts_, p);
   }
   return false;
 }

@@ -16,6 +16,8 @@ class PathPattern {
   PathPattern(Kind kind, std::string text);
 
   bool matches(std::string_view path) const;
+  // The same for a path already split by components() (split it once for many patterns).
+  bool matches(const std::vector<std::string>& path_components) const;
   // True when `path` is a directory on the way to something this pattern can
   // match (so stat-ing it reveals nothing the policy hides).
   bool has_below(std::string_view path) const;
