@@ -1,5 +1,6 @@
 #include "limits/cgroups.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <memory>
 #include <climits>
 #include <cerrno>
 #include <cstdio>
@@ -150,6 +152,30 @@ void remove_dir(std::string& dir) {
   dir.clear();
 }
 
+// Removes the run cgroups (sysgate-PID-N) under `parent` that a sysgate killed
+// before it could remove them left behind: empty (rmdir refuses any other),
+// older than a run takes to fill its cgroup, and not of a sysgate that still
+// runs here. A pid seen from another pid namespace may name someone else, hence
+// the age; a concurrent sweep's rmdir wins the race harmlessly.
+void sweep_stale(const std::optional<std::string>& parent) {
+  if (!parent) return;
+  std::unique_ptr<DIR, int (*)(DIR*)> d(opendir(parent->c_str()), closedir);
+  if (!d) return;
+  const auto now = std::time(nullptr);
+  while (const dirent* e = readdir(d.get())) {
+    unsigned long pid = 0, n = 0;
+    char tail = 0;
+    if (std::sscanf(e->d_name, "sysgate-%lu-%lu%c", &pid, &n, &tail) != 2) continue;
+    if (static_cast<pid_t>(pid) == getpid()) continue;
+    const std::string dir = *parent + "/" + e->d_name;
+    struct stat st{};
+    if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || now - st.st_mtime < kStaleAfterSeconds) continue;
+    auto comm = read_file("/proc/" + std::to_string(pid) + "/comm");
+    if (comm && comm->starts_with("sysgate")) continue;  // its owner still runs
+    rmdir(dir.c_str());
+  }
+}
+
 }  // namespace
 
 const char* to_string(Mechanism m) {
@@ -193,6 +219,9 @@ std::string delegated_parent_problem(const std::string& path) {
 RunCgroups RunCgroups::create(bool want_memory, bool want_pids, const std::string& parent) {
   RunCgroups g;
   std::string name = unique_name();
+  for (const auto& dir : {parent.empty() ? own_dir("") : std::optional<std::string>(parent), own_dir("memory"),
+                          own_dir("pids"), own_dir("cpuacct")})
+    sweep_stale(dir);
   if (auto own = parent.empty() ? own_dir("") : std::optional<std::string>(parent)) {
     // Delegate memory/pids to our children where the hierarchy lets us (it does
     // not when our own cgroup holds processes and is not the root).

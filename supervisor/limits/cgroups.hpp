@@ -14,6 +14,10 @@
 namespace sysgate::limits {
 
 enum class Mechanism { CgroupV2, CgroupV1, Rlimit, Supervisor };
+
+// A run's empty cgroup older than this whose sysgate is gone is removed by the
+// next run (RunCgroups::create): a sysgate killed with SIGKILL cannot remove its own.
+inline constexpr long kStaleAfterSeconds = 5;
 const char* to_string(Mechanism m);
 
 // Empty when `path` can hold the run's cgroup v2 for this process: a
