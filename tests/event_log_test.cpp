@@ -3,6 +3,7 @@
 // makes of the same call object, for every string a hostile program can put
 // in a path or a resolved value; the readable line is one line.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -225,6 +226,76 @@ TEST(EventLogHuman, OneWritePerLine) {
   }
   std::fclose(f);
   close(sv[1]);
+}
+
+// Issue 15: a program repeating a refused call cannot drown stderr nor fill
+// the disk: repeats are coalesced, lines rate-limited, the JSON log capped, and
+// the report's count stays exact.
+TEST(EventLogBounds, RepeatsAreCoalescedAndCounted) {
+  std::string err = temp_path();
+  std::FILE* f = std::fopen(err.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  {
+    EventLog log(f, "");
+    for (int i = 0; i < 1000; ++i) log.record(openat_event("/same"));
+    log.record(openat_event("/other"));
+    for (int i = 0; i < 3; ++i) log.record(openat_event("/same"));
+    log.flush();
+    EXPECT_EQ(log.denial_count(), 1004u);
+  }
+  std::fclose(f);
+  auto lines = read_lines(err);
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_EQ(lines[0], EventLog::format_line(openat_event("/same")));
+  EXPECT_EQ(lines[1], "sysgate: (the line above repeated 999 more times)");
+  EXPECT_EQ(lines[2], EventLog::format_line(openat_event("/other")));
+  EXPECT_EQ(lines[3], EventLog::format_line(openat_event("/same")));
+  EXPECT_EQ(lines[4], "sysgate: (the line above repeated 2 more times)");
+  std::remove(err.c_str());
+}
+
+TEST(EventLogBounds, DistinctLinesAreRateLimited) {
+  std::string err = temp_path();
+  std::FILE* f = std::fopen(err.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  const int n = 5000;
+  {
+    EventLog log(f, "");
+    for (int i = 0; i < n; ++i) log.record(openat_event("/f" + std::to_string(i)));
+    log.flush();
+    EXPECT_EQ(log.denial_count(), static_cast<std::uint64_t>(n));
+  }
+  std::fclose(f);
+  auto lines = read_lines(err);
+  // The burst, what the rate refilled while the loop ran, and one summary.
+  ASSERT_GE(lines.size(), static_cast<std::size_t>(EventLog::kBurst));
+  ASSERT_LT(lines.size(), static_cast<std::size_t>(EventLog::kBurst) + 100);
+  const std::string& last = lines.back();
+  std::uint64_t hidden = std::stoull(last.substr(last.find('(') + 1));
+  EXPECT_EQ(lines.size() - 1 + hidden, static_cast<std::size_t>(n)) << last;
+  EXPECT_NE(last.find("not shown"), std::string::npos) << last;
+}
+
+TEST(EventLogBounds, JsonLogStopsAtItsCapAndSaysSo) {
+  std::string file = temp_path();
+  const std::uint64_t cap = 64 * 1024;
+  std::uint64_t not_logged = 0;
+  {
+    EventLog log(nullptr, file, cap);
+    for (int i = 0; i < 20000; ++i) log.record(openat_event("/f" + std::to_string(i)));
+    EXPECT_EQ(log.denial_count(), 20000u);
+    EXPECT_TRUE(log.json_cut());
+    not_logged = log.json_not_logged();
+  }
+  struct stat st{};
+  ASSERT_EQ(stat(file.c_str(), &st), 0);
+  EXPECT_LE(static_cast<std::uint64_t>(st.st_size), cap);
+  auto lines = read_lines(file);
+  ASSERT_GT(lines.size(), 10u);
+  EXPECT_EQ(lines.back(), R"({"cut":true,"message":"--log-max reached: later calls are not logged; the report counts them"})");
+  EXPECT_EQ(lines.size() - 1 + not_logged, 20000u);
+  for (std::size_t i = 0; i + 1 < lines.size(); ++i) ASSERT_TRUE(nlohmann::json::accept(lines[i])) << i;
+  std::remove(file.c_str());
 }
 
 }  // namespace

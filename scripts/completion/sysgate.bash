@@ -77,7 +77,7 @@ _sysgate() {
 
   # Options that take a value, per subcommand (run's: run_options() in
   # supervisor/cli/main.cpp; learn's: learn_options() in learn.cpp).
-  local run_valued="--policy --engine --log --report --cpu-time --wall-time --memory --processes --output
+  local run_valued="--policy --engine --log --log-max --report --cpu-time --wall-time --memory --processes --output
     --file-size --open-files --stack --cgroup --stdin --stdout --stderr --cwd --env --user --group
     --allow-weaker --keep-caps --on-process-limit --seed --mode --access-report --declared"
   local run_flags="--quiet --no-cgroups --stderr-to-stdout --clear-env --private-tmp --keep-rundir

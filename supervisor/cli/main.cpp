@@ -135,7 +135,7 @@ po::options_description run_options() {
   po::options_description t("run");
   auto text = [] { return po::value<std::string>(); };
   t.add_options()("policy", text())("engine", po::value<std::string>()->default_value("seccomp"))("log", text())(
-      "report", text())("quiet", "")("cpu-time", text())("wall-time", text())("memory", text())("processes", text())(
+      "log-max", text())("report", text())("quiet", "")("cpu-time", text())("wall-time", text())("memory", text())("processes", text())(
       "output", text())("file-size", text())("open-files", text())("stack", text())("no-cgroups", "")("cgroup", text())("stdin", text())(
       "stdout", text())("stderr", text())("stderr-to-stdout", "")("cwd", text())("clear-env", "")(
       "env", po::value<std::vector<std::string>>())("user", text())("group", text())(
@@ -173,6 +173,13 @@ session::RunConfig run_config(const ParsedCommand& parsed) {
   limit_option(vm, "processes", c.limits.processes, policy::parse_count);
   limit_option(vm, "open-files", c.limits.open_files, policy::parse_count);
   c.log_path = opt_value<std::string>(vm, "log");
+  if (auto m = opt_value<std::string>(vm, "log-max")) {
+    try {
+      c.log_max = *m == "0" ? 0 : policy::parse_size(*m);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--log-max: ") + e.what());
+    }
+  }
   c.report_path = opt_value<std::string>(vm, "report");
   c.stdio.in = opt_value<std::string>(vm, "stdin");
   c.stdio.out = opt_value<std::string>(vm, "stdout");

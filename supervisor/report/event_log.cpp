@@ -4,10 +4,12 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cinttypes>
 #include <cstring>
+#include <ctime>
 #include <stdexcept>
 
 #include "arch/constants.hpp"
@@ -194,8 +196,8 @@ std::string rule_place(const Decision& d) {
 
 }  // namespace
 
-EventLog::EventLog(std::FILE* human, const std::string& json_path)
-    : human_(human), colour_(human != nullptr && colour_for(fileno(human))) {
+EventLog::EventLog(std::FILE* human, const std::string& json_path, std::uint64_t json_max)
+    : human_(human), colour_(human != nullptr && colour_for(fileno(human))), json_max_(json_max) {
   if (!json_path.empty()) {
     json_ = std::fopen(json_path.c_str(), "we");
     if (json_ == nullptr) throw std::runtime_error("--log " + json_path + ": " + std::strerror(errno));
@@ -209,7 +211,52 @@ EventLog::~EventLog() {
 }
 
 void EventLog::flush() {
+  say_held_back();
   if (json_ != nullptr) std::fflush(json_);
+}
+
+namespace {
+double monotonic_seconds() {
+  struct timespec t{};
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
+}  // namespace
+
+void EventLog::say(const std::string& line, bool always) {
+  if (line == last_line_ && !always) {
+    ++repeats_;
+    return;
+  }
+  const double now = monotonic_seconds();
+  tokens_ = std::min(kBurst, tokens_ + (now - tokens_at_) * kPerSecond);
+  tokens_at_ = now;
+  if (tokens_ < 1 && !always) {
+    ++not_shown_;
+    return;
+  }
+  tokens_ = std::max(0.0, tokens_ - 1);
+  say_held_back();
+  last_line_ = line;
+  // One write(2) per line, at most PIPE_BUF bytes: on a pipe or a file the
+  // program shares, no line of ours is cut by the program's output.
+  std::fflush(human_);
+  write_all(fileno(human_), line + "\n");
+}
+
+void EventLog::say_held_back() {
+  if (human_ == nullptr) return;
+  std::string s;
+  if (repeats_ > 0)
+    s += "sysgate: (the line above repeated " + std::to_string(repeats_) + " more time" + (repeats_ > 1 ? "s" : "") + ")\n";
+  if (not_shown_ > 0)
+    s += "sysgate: (" + std::to_string(not_shown_) + " more line" + (not_shown_ > 1 ? "s" : "") +
+         " not shown: more than " + std::to_string(static_cast<int>(kPerSecond)) + " a second; the report counts them)\n";
+  repeats_ = not_shown_ = 0;
+  if (s.empty()) return;
+  last_line_.clear();
+  std::fflush(human_);
+  write_all(fileno(human_), s);
 }
 
 std::string EventLog::format_call(const CallEvent& e) {
@@ -329,14 +376,8 @@ void EventLog::record_decision(const CallEvent& e) {
   }
   // Rewritten calls go to the JSON log and the report; on stderr only when
   // their rule says `log: true` (a private /tmp would otherwise fill it).
-  if (human_ != nullptr && (e.decision.log || e.decision.action.kind == Action::Kind::Kill)) {
-    std::string line = format_line(e, colour_);
-    line += '\n';
-    // One write(2) per line, at most PIPE_BUF bytes: on a pipe or a file the
-    // program shares, no line of ours is cut by the program's output.
-    std::fflush(human_);
-    write_all(fileno(human_), line);
-  }
+  if (human_ != nullptr && (e.decision.log || e.decision.action.kind == Action::Kind::Kill))
+    say(format_line(e, colour_), e.decision.action.kind == Action::Kind::Kill);  // a kill is always shown
 }
 
 void EventLog::record_json(const CallEvent& e) {
@@ -462,6 +503,17 @@ void EventLog::record_json(const CallEvent& e) {
       line += '}';
     }
     line += "}\n";
+    static const std::string cut =
+        "{\"cut\":true,\"message\":\"--log-max reached: later calls are not logged; the report counts them\"}\n";
+    if (json_cut_ || (json_max_ != 0 && json_bytes_ + line.size() + cut.size() > json_max_)) {
+      ++json_not_logged_;
+      if (!json_cut_) {
+        json_cut_ = true;
+        std::fwrite(cut.data(), 1, cut.size(), json_);
+      }
+      return;
+    }
+    json_bytes_ += line.size();
     std::fwrite(line.data(), 1, line.size(), json_);
   }
 }

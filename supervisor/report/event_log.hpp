@@ -33,8 +33,21 @@ struct CallEvent {
 
 class EventLog {
  public:
-  // human: stderr, or nullptr for none; json_path: empty for none. Throws on open failure.
-  EventLog(std::FILE* human, const std::string& json_path);
+  // human: stderr, or nullptr for none; json_path: empty for none; json_max:
+  // the JSON log's size cap in bytes (0: none). Throws on open failure.
+  EventLog(std::FILE* human, const std::string& json_path, std::uint64_t json_max = 0);
+
+  // Bounds, so that a program repeating a refused call cannot fill the disk or
+  // drown the terminal: on stderr a line identical to the one before is
+  // counted, not printed ("... repeated N more times"), and at most kBurst lines
+  // are printed at once, kPerSecond a second after that (the rest counted,
+  // "N lines not shown"); the JSON log stops at its cap with a last line that
+  // says so. The report's counts are made before any of this: exact.
+  static constexpr double kBurst = 200;
+  static constexpr double kPerSecond = 50;
+  static constexpr std::uint64_t kDefaultJsonMax = 100ull << 20;
+  bool json_cut() const { return json_cut_; }
+  std::uint64_t json_not_logged() const { return json_not_logged_; }
   ~EventLog();
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;
@@ -71,9 +84,19 @@ class EventLog {
   static Json to_json(const CallEvent& e);
 
  private:
+  void say(const std::string& line, bool always);  // one write(2), coalesced and rate-limited unless `always`
+  void say_held_back();               // the counts of lines coalesced or not shown
+
   std::FILE* human_;
   bool colour_ = false;
+  std::string last_line_;             // the last line printed, to coalesce repeats
+  std::uint64_t repeats_ = 0;         // of last_line_, not printed
+  double tokens_ = kBurst;            // rate limit of stderr lines
+  double tokens_at_ = 0;              // when tokens_ was last refilled (monotonic seconds)
+  std::uint64_t not_shown_ = 0;       // lines over the rate limit
   std::FILE* json_ = nullptr;
+  std::uint64_t json_max_ = 0, json_bytes_ = 0, json_not_logged_ = 0;
+  bool json_cut_ = false;
   std::string json_line_;  // reused buffer
   std::uint64_t denial_count_ = 0;
   std::vector<Json> first_denials_;

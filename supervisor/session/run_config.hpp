@@ -25,6 +25,7 @@ struct RunConfig {
   compile::Engine engine = compile::Engine::Seccomp;
   Limits limits;                      // each one set overrides the policy's
   std::optional<std::string> log_path;     // JSON lines
+  std::optional<std::uint64_t> log_max;    // its size cap in bytes (0: none); default EventLog::kDefaultJsonMax
   std::optional<std::string> report_path;  // "-": the last line on stdout
   StdioConfig stdio;
   std::optional<std::string> cwd;     // the program's working directory

@@ -352,7 +352,8 @@ void Session::prepare() {
     }
   }
   try {
-    log_ = std::make_unique<report::EventLog>(c.quiet ? nullptr : stderr, c.log_path.value_or(""));
+    log_ = std::make_unique<report::EventLog>(c.quiet ? nullptr : stderr, c.log_path.value_or(""),
+                                              c.log_max.value_or(report::EventLog::kDefaultJsonMax));
   } catch (const std::runtime_error& e) {
     throw setup_error(e.what());
   }
