@@ -21,9 +21,13 @@ RC=${PIPESTATUS[0]}
 expect_status 0
 theirs=$(grep -cE '^mkdir\(.*/d[0-9]+\): EACCES$' "$WORK/both")
 ours=$(grep -cE '^sysgate: pid [0-9]+ x86_64 mkdir\(path=[^ ]+, mode=0777\) path=[^ ]+/d[0-9]+ -> deny EACCES \[rule "no-mkdir" at [^]]+\]$' "$WORK/both")
-other=$(grep -vcE '^mkdir\(.*/d[0-9]+\): EACCES$|^sysgate: pid [0-9]+ x86_64 mkdir\(path=[^ ]+, mode=0777\) path=[^ ]+/d[0-9]+ -> deny EACCES \[rule "no-mkdir" at [^]]+\]$' "$WORK/both")
+# Past a burst, sysgate's lines are rate-limited (issue 15): the ones not
+# shown are counted in whole lines of their own.
+hidden=$(grep -oE '^sysgate: \([0-9]+ more lines? not shown: more than [0-9]+ a second; the report counts them\)$' "$WORK/both" |
+  grep -oE '[0-9]+' | awk 'NR % 2 == 1 {n += $1} END {print n + 0}')
+other=$(grep -vcE '^mkdir\(.*/d[0-9]+\): EACCES$|^sysgate: pid [0-9]+ x86_64 mkdir\(path=[^ ]+, mode=0777\) path=[^ ]+/d[0-9]+ -> deny EACCES \[rule "no-mkdir" at [^]]+\]$|^sysgate: \([0-9]+ more lines? not shown: more than [0-9]+ a second; the report counts them\)$' "$WORK/both")
 expect_that "the program's 3000 lines are whole (got $theirs)" [ "$theirs" = 3000 ]
-expect_that "sysgate's 3000 lines are whole (got $ours)" [ "$ours" = 3000 ]
+expect_that "sysgate's 3000 lines are whole or counted (got $ours shown and $hidden not shown)" [ $((ours + hidden)) = 3000 ]
 if [ "$other" != 0 ]; then
   fail "$other lines were cut or mixed, e.g.: $(grep -vE '^mkdir\(|^sysgate: pid' "$WORK/both" | head -3)"
 else
