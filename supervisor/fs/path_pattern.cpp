@@ -8,50 +8,45 @@
 namespace sysgate::fs {
 namespace {
 
-// `*` matches any run of characters within one component.
-bool component_match(std::string_view pat, std::string_view s) {
-  std::size_t p = 0, i = 0, star = std::string_view::npos, mark = 0;
-  while (i < s.size()) {
-    if (p < pat.size() && pat[p] == '*') {
-      star = p++;
+// Wildcard matching of a pattern of `n` elements against a subject of `m`:
+// star(p) says element p matches any run of subject elements (zero or more),
+// one(p, i) whether element p matches subject element i. The last star seen
+// is the only backtracking point (a match an earlier choice allows, the later
+// star finds too), so it takes O(n * m) comparisons, never exponential time.
+template <typename Star, typename One>
+bool wildcard_match(std::size_t n, std::size_t m, Star star, One one) {
+  std::size_t p = 0, i = 0, last = n, mark = 0;
+  while (i < m) {
+    if (p < n && star(p)) {
+      last = p++;
       mark = i;
-    } else if (p < pat.size() && pat[p] == s[i]) {
+    } else if (p < n && one(p, i)) {
       ++p;
       ++i;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
+    } else if (last != n) {
+      p = last + 1;
       i = ++mark;
     } else {
       return false;
     }
   }
-  while (p < pat.size() && pat[p] == '*') ++p;
-  return p == pat.size();
+  while (p < n && star(p)) ++p;
+  return p == n;
 }
 
-// pat (components, `**` = any run of whole components, zero or more) against
-// path. The last `**` seen is the only backtracking point: a match that a
-// later `**` could find from an earlier choice it finds from the later one too,
-// so this is O(|pat| * |path|) component comparisons, never exponential.
+// `*` matches any run of characters within one component.
+bool component_match(std::string_view pat, std::string_view s) {
+  return wildcard_match(
+      pat.size(), s.size(), [&](std::size_t p) { return pat[p] == '*'; },
+      [&](std::size_t p, std::size_t i) { return pat[p] == s[i]; });
+}
+
+// `**` matches any run of whole components (zero or more), other components
+// one each.
 bool glob_match(const std::vector<std::string>& pat, const std::vector<std::string>& path) {
-  std::size_t p = 0, s = 0;
-  std::size_t star = std::string::npos, mark = 0;
-  while (s < path.size()) {
-    if (p < pat.size() && pat[p] == "**") {
-      star = p++;
-      mark = s;
-    } else if (p < pat.size() && component_match(pat[p], path[s])) {
-      ++p;
-      ++s;
-    } else if (star != std::string::npos) {
-      p = star + 1;
-      s = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pat.size() && pat[p] == "**") ++p;
-  return p == pat.size();
+  return wildcard_match(
+      pat.size(), path.size(), [&](std::size_t p) { return pat[p] == "**"; },
+      [&](std::size_t p, std::size_t i) { return component_match(pat[p], path[i]); });
 }
 
 // Can some extension of path[si..] be matched by pat[pi..]? (path is a prefix)
