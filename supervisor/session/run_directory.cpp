@@ -1,22 +1,57 @@
 #include "session/run_directory.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 
 namespace sysgate::session {
 
+namespace {
+
+// The run directories whose run is gone: no lock on them (a lock dies with its
+// holder, in whatever pid namespace), older than a run takes to lock its own,
+// not kept. One this user cannot open is someone else's to sweep.
+void sweep_stale() {
+  std::unique_ptr<DIR, int (*)(DIR*)> d(opendir("/tmp"), closedir);
+  if (!d) return;
+  const auto now = std::time(nullptr);
+  while (const dirent* e = readdir(d.get())) {
+    if (std::strncmp(e->d_name, "sysgate-run-", 12) != 0) continue;
+    const std::string path = std::string("/tmp/") + e->d_name;
+    int fd = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) continue;
+    struct stat st{};
+    bool stale = fstat(fd, &st) == 0 && now - st.st_mtime >= RunDirectory::kStaleAfterSeconds &&
+                 faccessat(fd, ".kept", F_OK, AT_SYMLINK_NOFOLLOW) != 0 && flock(fd, LOCK_EX | LOCK_NB) == 0;
+    if (stale) {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);  // does not follow the links left inside
+    }
+    close(fd);
+  }
+}
+
+}  // namespace
+
 RunDirectory RunDirectory::create() {
+  sweep_stale();
   char name[] = "/tmp/sysgate-run-XXXXXX";
   if (mkdtemp(name) == nullptr)
     throw std::runtime_error(std::string("cannot make the run's directory in /tmp: ") + std::strerror(errno));
   RunDirectory d;
   d.path_ = name;
+  d.lock_fd_ = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (d.lock_fd_ >= 0) flock(d.lock_fd_, LOCK_EX);
   return d;
 }
 
@@ -27,13 +62,23 @@ RunDirectory& RunDirectory::operator=(RunDirectory&& o) noexcept {
     discard();
     path_ = std::move(o.path_);
     keep_ = o.keep_;
+    lock_fd_ = o.lock_fd_;
     o.path_.clear();
+    o.lock_fd_ = -1;
   }
   return *this;
 }
 
 RunDirectory::~RunDirectory() {
   if (!keep_) discard();
+  if (lock_fd_ >= 0) close(lock_fd_);
+}
+
+void RunDirectory::keep() {
+  keep_ = true;
+  // A kept directory is never stale.
+  int fd = open((path_ + "/.kept").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0) close(fd);
 }
 
 void RunDirectory::prepare_tmp(uid_t uid, gid_t gid) const {
@@ -52,6 +97,8 @@ void RunDirectory::discard() {
   std::filesystem::remove_all(path_, ec);
   if (ec) std::fprintf(stderr, "sysgate: cannot remove %s: %s\n", path_.c_str(), ec.message().c_str());
   path_.clear();
+  if (lock_fd_ >= 0) close(lock_fd_);
+  lock_fd_ = -1;
 }
 
 }  // namespace sysgate::session

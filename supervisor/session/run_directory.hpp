@@ -1,6 +1,9 @@
 // The run's own directory (${RUNDIR}): made fresh for each run (mode 0700,
 // owned by the run's user), holding the private /tmp, and removed with
-// everything in it when the run is over unless the user keeps it.
+// everything in it when the run is over unless the user keeps it. The run
+// holds an flock(2) on it while it lives, so that one killed before it could
+// remove it is known to be dead: the next run removes such a directory once it
+// is older than kStaleAfterSeconds (a kept one, marked .kept, stays).
 #pragma once
 
 #include <sys/types.h>
@@ -12,8 +15,10 @@ namespace sysgate::session {
 class RunDirectory {
  public:
   RunDirectory() = default;
-  // Makes /tmp/sysgate-run-XXXXXX. Throws std::runtime_error when it cannot.
+  // Makes /tmp/sysgate-run-XXXXXX (after removing the stale ones). Throws
+  // std::runtime_error when it cannot.
   static RunDirectory create();
+  static constexpr long kStaleAfterSeconds = 5;
   RunDirectory(RunDirectory&&) noexcept;
   RunDirectory& operator=(RunDirectory&&) noexcept;
   RunDirectory(const RunDirectory&) = delete;
@@ -23,13 +28,14 @@ class RunDirectory {
   bool empty() const { return path_.empty(); }
   // Gives it (and `tmp` inside, made here) to the run's user.
   void prepare_tmp(uid_t uid, gid_t gid) const;
-  // Not removed at the end (--keep-rundir).
-  void keep() { keep_ = true; }
+  // Not removed at the end (--keep-rundir), nor by another run's sweep.
+  void keep();
   // Removed now (no part of the run uses it).
   void discard();
 
  private:
   std::string path_;
+  int lock_fd_ = -1;  // the directory, flock'ed while the run lives
   bool keep_ = false;
 };
 
