@@ -34,8 +34,9 @@ const fs::ResolvedPath* DescribedMemory::path(int index, int& error) {
       int dirfd = h.dirfd >= 0 ? static_cast<std::int32_t>(args[h.dirfd]) : fs::kCwd;
       if (!text->second.empty() && text->second[0] == '/') dirfd = fs::kCwd;
       bool empty_ok = h.empty_path_ok && h.at_flags >= 0 && (args[h.at_flags] & 0x1000 /* AT_EMPTY_PATH */) != 0;
-      resolved = fs::resolve_path(pid_, pid_, dirfd, text->second, fs::follows_last(h, args), empty_ok);
-      err = resolved ? 0 : (dirfd != fs::kCwd ? EBADF : ENOENT);
+      int why = ENOENT;
+      resolved = fs::resolve_path(pid_, pid_, dirfd, text->second, fs::follows_last(h, args), empty_ok, false, &why);
+      err = resolved ? 0 : why;
     }
     it = paths_.emplace(index, std::make_pair(resolved, err)).first;
   }

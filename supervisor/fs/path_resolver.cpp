@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <deque>
 #include <vector>
 
@@ -38,7 +39,11 @@ bool not_a_path(const std::string& target) {
 }  // namespace
 
 std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const std::string& path, bool follow_last,
-                                         bool empty_path_ok, bool through_missing) {
+                                         bool empty_path_ok, bool through_missing, int* error) {
+  auto fail = [error](int e) -> std::optional<ResolvedPath> {
+    if (error != nullptr) *error = e;
+    return std::nullopt;
+  };
   const std::string proc = "/proc/" + std::to_string(tid);
   // Walked in the supervisor's own view, from the caller's root as the
   // supervisor sees it ("/" unless it chrooted, in a user namespace of its
@@ -49,15 +54,15 @@ std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const
   // reported as the policy's denial, and a chrooted caller's paths are named
   // as the files they are.
   auto root_link = read_link(proc + "/root");
-  if (!root_link || not_a_path(*root_link)) return std::nullopt;
+  if (!root_link || not_a_path(*root_link)) return fail(ESRCH);
   const std::vector<std::string> root_parts = components(*root_link);
   const std::size_t k = root_parts.size();
   std::vector<std::string> cur = root_parts;
   std::string walk_start = join(cur);
   if (path.empty() || path[0] != '/') {
-    if (path.empty() && !empty_path_ok) return std::nullopt;  // ENOENT
+    if (path.empty() && !empty_path_ok) return fail(ENOENT);
     auto base = read_link(dirfd == kCwd ? proc + "/cwd" : proc + "/fd/" + std::to_string(dirfd));
-    if (!base) return std::nullopt;  // EBADF
+    if (!base) return fail(EBADF);
     if (path.empty()) {
       std::string p = not_a_path(*base) ? *base : normalize(*base);
       return ResolvedPath{p, true, !not_a_path(*base), true, {}, p};
@@ -99,7 +104,7 @@ std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const
         exists = false;
         break;
       }
-      if (!through_missing || errno != ENOENT) return std::nullopt;  // ENOENT or ENOTDIR on the way: the kernel fails it
+      if (!through_missing || errno != ENOENT) return fail(errno);  // ENOENT or ENOTDIR on the way: the kernel fails it
       for (auto& rest : todo) {
         if (rest == "..") {
           if (!cur.empty() && cur != root_parts) cur.pop_back();
@@ -111,12 +116,12 @@ std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const
       break;
     }
     if (!S_ISLNK(st.st_mode) || (last && !follow_last)) continue;
-    if (++links > kMaxLinks) return std::nullopt;  // ELOOP
+    if (++links > kMaxLinks) return fail(ELOOP);
     auto target = read_link(join(cur));
-    if (!target) return std::nullopt;
+    if (!target) return fail(ENOENT);
     bool magic = cur.size() >= k + 3 && cur[k] == "proc";
     if (magic && not_a_path(*target)) {
-      if (!last) return std::nullopt;
+      if (!last) return fail(ENOTDIR);
       return ResolvedPath{*target, true, false, false, {}, *target};
     }
     cur.pop_back();

@@ -35,7 +35,8 @@ constexpr int kCwd = -100;  // AT_FDCWD
 // `through_missing`: a directory on the way that does not exist ends the walk
 // by name: the rest is joined lexically and the result does not exist (a
 // redirect sends such a path elsewhere, where it may).
+// `error`: why not (ENOENT, ENOTDIR, ELOOP, EBADF, ...), the kernel's errno for the same walk.
 std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const std::string& path, bool follow_last,
-                                         bool empty_path_ok, bool through_missing = false);
+                                         bool empty_path_ok, bool through_missing = false, int* error = nullptr);
 
 }  // namespace sysgate::fs

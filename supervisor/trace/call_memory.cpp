@@ -48,8 +48,9 @@ const fs::ResolvedPath* TraceeCallMemory::path(int index, int& error) {
       checked_.push_back(std::move(c));
       int dirfd = how.dirfd >= 0 ? static_cast<std::int32_t>(args_[how.dirfd]) : fs::kCwd;
       bool empty_ok = how.empty_path_ok && how.at_flags >= 0 && (args_[how.at_flags] & 0x1000 /* AT_EMPTY_PATH */) != 0;
-      resolved = fs::resolve_path(tgid_, tid_, dirfd, *text, fs::follows_last(how, args_), empty_ok);
-      if (!resolved) err = text->empty() ? ENOENT : (dirfd != fs::kCwd && (*text)[0] != '/' ? EBADF : ENOENT);
+      int why = ENOENT;
+      resolved = fs::resolve_path(tgid_, tid_, dirfd, *text, fs::follows_last(how, args_), empty_ok, false, &why);
+      if (!resolved) err = why;
     }
     it = paths_.emplace(index, std::make_pair(resolved, err)).first;
   }
@@ -86,8 +87,9 @@ const fs::ResolvedPath* TraceeCallMemory::redirect(int index, const std::string&
     for (int i = 0; i < pc->count; ++i)
       if (pc->args[i].path == index) how = pc->args[i];
   // An absolute path: the directory descriptor no longer matters.
-  auto resolved = fs::resolve_path(tgid_, tid_, fs::kCwd, to, fs::follows_last(how, args_), false);
-  int err = resolved ? 0 : ENOENT;
+  int why = ENOENT;
+  auto resolved = fs::resolve_path(tgid_, tid_, fs::kCwd, to, fs::follows_last(how, args_), false, false, &why);
+  int err = resolved ? 0 : why;
   paths_[index] = std::make_pair(resolved, err);
   CheckedBytes c;
   c.arg = index;
@@ -113,8 +115,9 @@ const fs::ResolvedPath* TraceeCallMemory::resolve(const std::string& path, bool 
   std::string key = (follow_last ? "f:" : "n:") + path;
   auto it = extra_paths_.find(key);
   if (it == extra_paths_.end()) {
-    auto r = fs::resolve_path(tgid_, tid_, fs::kCwd, path, follow_last, false);
-    it = extra_paths_.emplace(key, std::make_pair(r, r ? 0 : ENOENT)).first;
+    int why = ENOENT;
+    auto r = fs::resolve_path(tgid_, tid_, fs::kCwd, path, follow_last, false, false, &why);
+    it = extra_paths_.emplace(key, std::make_pair(r, r ? 0 : why)).first;
   }
   error = it->second.second;
   return it->second.first ? &*it->second.first : nullptr;
