@@ -223,19 +223,29 @@ double monotonic_seconds() {
 }
 }  // namespace
 
-void EventLog::say(const std::string& line, bool always) {
+bool EventLog::Bucket::take(double burst, double per_second, double now) {
+  tokens = std::min(burst, tokens + (now - at) * per_second);
+  at = now;
+  if (tokens < 1) return false;
+  tokens -= 1;
+  return true;
+}
+
+void EventLog::say(const std::string& line, const std::string& same, bool always) {
   if (line == last_line_ && !always) {
     ++repeats_;
     return;
   }
-  const double now = monotonic_seconds();
-  tokens_ = std::min(kBurst, tokens_ + (now - tokens_at_) * kPerSecond);
-  tokens_at_ = now;
-  if (tokens_ < 1 && !always) {
-    ++not_shown_;
-    return;
+  if (!always) {
+    const double now = monotonic_seconds();
+    if (same_.size() >= 10000) same_.clear();
+    auto it = same_.try_emplace(same, Bucket{kSameBurst, now}).first;
+    if (!it->second.take(kSameBurst, kSamePerSecond, now) || !all_.take(kBurst, kPerSecond, now)) {
+      ++not_shown_;
+      last_line_.clear();  // a repeat is of the line just before it, shown
+      return;
+    }
   }
-  tokens_ = std::max(0.0, tokens_ - 1);
   say_held_back();
   last_line_ = line;
   // One write(2) per line, at most PIPE_BUF bytes: on a pipe or a file the
@@ -251,7 +261,7 @@ void EventLog::say_held_back() {
     s += "sysgate: (the line above repeated " + std::to_string(repeats_) + " more time" + (repeats_ > 1 ? "s" : "") + ")\n";
   if (not_shown_ > 0)
     s += "sysgate: (" + std::to_string(not_shown_) + " more line" + (not_shown_ > 1 ? "s" : "") +
-         " not shown: more than " + std::to_string(static_cast<int>(kPerSecond)) + " a second; the report counts them)\n";
+         " not shown: the same call over and over; the report counts them)\n";
   repeats_ = not_shown_ = 0;
   if (s.empty()) return;
   last_line_.clear();
@@ -280,6 +290,13 @@ std::string EventLog::format_call(const CallEvent& e) {
       s += " " + k + "=" + printable(v);
   }
   return s;
+}
+
+// What makes two events "the same call" for the rate limit: the call with its
+// arguments and resolved names, and its decision; not who made it.
+std::string EventLog::same_call(const CallEvent& e) {
+  return e.abi + " " + format_call(e) + " " + decision_text(e.decision) + " " + rule_place(e.decision) + " " +
+         e.decision.entry;
 }
 
 std::string EventLog::format_line(const CallEvent& e, bool colour) {
@@ -377,7 +394,7 @@ void EventLog::record_decision(const CallEvent& e) {
   // Rewritten calls go to the JSON log and the report; on stderr only when
   // their rule says `log: true` (a private /tmp would otherwise fill it).
   if (human_ != nullptr && (e.decision.log || e.decision.action.kind == Action::Kind::Kill))
-    say(format_line(e, colour_), e.decision.action.kind == Action::Kind::Kill);  // a kill is always shown
+    say(format_line(e, colour_), same_call(e), e.decision.action.kind == Action::Kind::Kill);  // a kill is always shown
 }
 
 void EventLog::record_json(const CallEvent& e) {

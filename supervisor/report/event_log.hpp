@@ -39,12 +39,16 @@ class EventLog {
 
   // Bounds, so that a program repeating a refused call cannot fill the disk or
   // drown the terminal: on stderr a line identical to the one before is
-  // counted, not printed ("... repeated N more times"), and at most kBurst lines
-  // are printed at once, kPerSecond a second after that (the rest counted,
-  // "N lines not shown"); the JSON log stops at its cap with a last line that
-  // says so. The report's counts are made before any of this: exact.
-  static constexpr double kBurst = 200;
-  static constexpr double kPerSecond = 50;
+  // counted, not printed ("... repeated N more times"); the same call with the
+  // same arguments and decision (whatever the process or thread) is printed
+  // kSameBurst times, then kSamePerSecond a second; all lines together
+  // kBurst, then kPerSecond a second (the rest counted, "N more lines not
+  // shown"); kills are always printed. The JSON log stops at its cap with a
+  // last line that says so. The report's counts are made before any of this: exact.
+  static constexpr double kSameBurst = 20;
+  static constexpr double kSamePerSecond = 1;
+  static constexpr double kBurst = 10000;
+  static constexpr double kPerSecond = 1000;
   static constexpr std::uint64_t kDefaultJsonMax = 100ull << 20;
   bool json_cut() const { return json_cut_; }
   std::uint64_t json_not_logged() const { return json_not_logged_; }
@@ -80,19 +84,25 @@ class EventLog {
   // The readable line, without its newline: at most PIPE_BUF - 1 bytes.
   // `colour`: the decision and the suggestion in colour (a terminal).
   static std::string format_line(const CallEvent& e, bool colour = false);
+  static std::string same_call(const CallEvent& e);
   // The call object of the JSON log and the report (json_text() writes it).
   static Json to_json(const CallEvent& e);
 
  private:
-  void say(const std::string& line, bool always);  // one write(2), coalesced and rate-limited unless `always`
+  // One write(2), coalesced and rate-limited (`same`: the call and decision) unless `always`.
+  void say(const std::string& line, const std::string& same, bool always);
   void say_held_back();               // the counts of lines coalesced or not shown
 
   std::FILE* human_;
   bool colour_ = false;
   std::string last_line_;             // the last line printed, to coalesce repeats
   std::uint64_t repeats_ = 0;         // of last_line_, not printed
-  double tokens_ = kBurst;            // rate limit of stderr lines
-  double tokens_at_ = 0;              // when tokens_ was last refilled (monotonic seconds)
+  struct Bucket {
+    double tokens, at;  // tokens left, when last refilled (monotonic seconds)
+    bool take(double burst, double per_second, double now);
+  };
+  Bucket all_{kBurst, 0};                  // every line
+  std::map<std::string, Bucket> same_;     // per call and decision (bounded: cleared at 10000)
   std::uint64_t not_shown_ = 0;       // lines over the rate limit
   std::FILE* json_ = nullptr;
   std::uint64_t json_max_ = 0, json_bytes_ = 0, json_not_logged_ = 0;
