@@ -292,13 +292,6 @@ std::string EventLog::format_call(const CallEvent& e) {
   return s;
 }
 
-// What makes two events "the same call" for the rate limit: the call with its
-// arguments and resolved names, and its decision; not who made it.
-std::string EventLog::same_call(const CallEvent& e) {
-  return e.abi + " " + format_call(e) + " " + decision_text(e.decision) + " " + rule_place(e.decision) + " " +
-         e.decision.entry;
-}
-
 std::string EventLog::format_line(const CallEvent& e, bool colour) {
   std::string head = "sysgate: pid " + std::to_string(e.pid) +
                      (e.tid != e.pid ? " tid " + std::to_string(e.tid) : "") + " " + e.abi + " " + format_call(e);
@@ -393,8 +386,14 @@ void EventLog::record_decision(const CallEvent& e) {
   }
   // Rewritten calls go to the JSON log and the report; on stderr only when
   // their rule says `log: true` (a private /tmp would otherwise fill it).
-  if (human_ != nullptr && (e.decision.log || e.decision.action.kind == Action::Kind::Kill))
-    say(format_line(e, colour_), same_call(e), e.decision.action.kind == Action::Kind::Kill);  // a kill is always shown
+  if (human_ != nullptr && (e.decision.log || e.decision.action.kind == Action::Kind::Kill)) {
+    // "The same call" for the rate limit: the line without who made it.
+    std::string line = format_line(e, colour_);
+    const std::size_t who = std::string("sysgate: pid ").size() + std::to_string(e.pid).size() +
+                            (e.tid != e.pid ? std::string(" tid ").size() + std::to_string(e.tid).size() : 0);
+    std::string same = line.substr(std::min(who, line.size()));
+    say(line, same, e.decision.action.kind == Action::Kind::Kill);  // a kill is always shown
+  }
 }
 
 void EventLog::record_json(const CallEvent& e) {

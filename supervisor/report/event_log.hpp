@@ -84,7 +84,6 @@ class EventLog {
   // The readable line, without its newline: at most PIPE_BUF - 1 bytes.
   // `colour`: the decision and the suggestion in colour (a terminal).
   static std::string format_line(const CallEvent& e, bool colour = false);
-  static std::string same_call(const CallEvent& e);
   // The call object of the JSON log and the report (json_text() writes it).
   static Json to_json(const CallEvent& e);
 
