@@ -41,24 +41,29 @@ rules:
     action: {redirect: "$W/fixture"}
 YAML
 )
-sg --policy "$P" -- "$PROGS/rw_race" "$W/r/orig" "$W/r/okay" "$N" 7
-log "result: $(head -2 "$OUT" | tr '\n' ' ')"
-expect_finished
-expect_status 0
-expect_field tries "$N"
-expect_field leaks 0
-expect_field bad 0
-# The race was real under sysgate too: both outcomes happened (with the full
-# 20000 tries; a reduced SYSGATE_STRESS_SCALE may see no flip land).
-expect_field_above redirected 0
+# The race was real under sysgate too: both outcomes happen (with the full
+# 20000 tries; a reduced SYSGATE_STRESS_SCALE may see no flip land). On a
+# loaded machine (CI runs two tests at once on two CPUs) the flippers may
+# barely run in one attempt, so up to 4 attempts are made until one reads
+# OTHER; every attempt must be leak-free.
+for attempt in 1 2 3 4; do
+  sg --policy "$P" -- "$PROGS/rw_race" "$W/r/orig" "$W/r/okay" "$N" 7
+  log "result (attempt $attempt): $(head -2 "$OUT" | tr '\n' ' ')"
+  expect_finished
+  expect_status 0
+  expect_field tries "$N"
+  expect_field leaks 0
+  expect_field bad 0
+  expect_field_above redirected 0
+  expect_that "refusals are only ENOENT of mixed names ($(grep -m1 '^refused_errnos:' "$OUT"))" \
+    grep -qxE 'refused_errnos: (none|ENOENT=[0-9]+)' "$OUT"
+  [ "$(field other "$OUT")" -gt 0 ] 2>/dev/null && break
+done
 if [ "$N" -ge 20000 ] || [ "$(field other "$OUT")" -gt 0 ] 2>/dev/null; then
   expect_field_above other 0
 else
   log "note: no flip landed in $N tries (SYSGATE_STRESS_SCALE reduced); not a failure"
 fi
-errnos=$(grep -m1 '^refused_errnos:' "$OUT" | sed 's/^refused_errnos: //')
-expect_that "refusals are only ENOENT of mixed names (got '$errnos')" \
-  grep -qxE 'refused_errnos: (none|ENOENT=[0-9]+)' "$OUT"
 expect_file_content "$W/r/orig" ORIGINAL
 
 # A glob rule whose target keeps the tail: the flippers change the tail
