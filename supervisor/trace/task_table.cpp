@@ -4,6 +4,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <set>
 
@@ -23,6 +24,16 @@ pid_t read_tgid(pid_t tid) {
   return tgid;
 }
 
+// The thread group of `tid`, made by a task of group `creator_tgid`: a new
+// task is either a thread of its creator's group (CLONE_THREAD) or the leader
+// of a group of its own. tgkill with signal 0 tells which in one call, where
+// reading /proc/TID/status takes four and the kernel formats the whole file.
+// The task is our tracee and not yet reaped, so its id names nobody else.
+pid_t tgid_of_new(pid_t tid, pid_t creator_tgid) {
+  if (syscall(SYS_tgkill, creator_tgid, tid, 0) == 0) return creator_tgid;
+  return errno == ESRCH ? tid : read_tgid(tid);
+}
+
 // 1: same memory, 0: not, -1: cannot tell (no kcmp, or a task is gone).
 int same_memory(pid_t a, pid_t b) {
   long r = syscall(SYS_kcmp, a, b, KCMP_VM, 0, 0);
@@ -36,27 +47,29 @@ Task* TaskTable::find(pid_t tid) {
   return it == tasks_.end() ? nullptr : &it->second;
 }
 
-std::shared_ptr<AddressSpace> TaskTable::memory_of(pid_t tid, pid_t tgid, pid_t creator) {
-  // Threads share their group's memory (CLONE_THREAD needs CLONE_VM).
+std::shared_ptr<AddressSpace> TaskTable::memory_of(pid_t tid, pid_t tgid, pid_t creator_tid, const Task* creator) {
+  if (creator != nullptr) {
+    // A thread shares its group's memory (CLONE_THREAD needs CLONE_VM);
+    // another child its creator's only if made with CLONE_VM (vfork, posix_spawn).
+    if (tgid == creator->tgid || same_memory(tid, creator_tid) == 1) return creator->memory;
+    return std::make_shared<AddressSpace>(layout_);
+  }
+  // Its first stop came before its creator's event: its group's memory, or
+  // else compare with every address space.
   for (const auto& [other, t] : tasks_)
     if (t.tgid == tgid && other != tid) return t.memory;
-  // Otherwise its creator's, if it was made with CLONE_VM (vfork, posix_spawn).
-  if (Task* c = creator != 0 ? find(creator) : nullptr) {
-    if (same_memory(tid, creator) == 1) return c->memory;
-  } else {
-    // Its first stop came before its creator's event: compare with every address space.
-    std::set<AddressSpace*> seen;
-    for (const auto& [other, t] : tasks_)
-      if (other != tid && seen.insert(t.memory.get()).second && same_memory(tid, other) == 1) return t.memory;
-  }
+  std::set<AddressSpace*> seen;
+  for (const auto& [other, t] : tasks_)
+    if (other != tid && seen.insert(t.memory.get()).second && same_memory(tid, other) == 1) return t.memory;
   return std::make_shared<AddressSpace>(layout_);
 }
 
 Task& TaskTable::add(pid_t tid, pid_t creator) {
   if (Task* t = find(tid)) return *t;
+  const Task* c = creator != 0 ? find(creator) : nullptr;
   Task t;
-  t.tgid = read_tgid(tid);
-  t.memory = memory_of(tid, t.tgid, creator);
+  t.tgid = c != nullptr ? tgid_of_new(tid, c->tgid) : read_tgid(tid);
+  t.memory = memory_of(tid, t.tgid, creator, c);
   ++t.memory->tasks;
   return tasks_.emplace(tid, std::move(t)).first->second;
 }

@@ -67,7 +67,7 @@ class TaskTable {
   std::uint64_t pending_tasks = 0;
 
  private:
-  std::shared_ptr<AddressSpace> memory_of(pid_t tid, pid_t tgid, pid_t creator);
+  std::shared_ptr<AddressSpace> memory_of(pid_t tid, pid_t tgid, pid_t creator_tid, const Task* creator);
   void leave_memory(Task& t);
 
   compile::ScratchLayout layout_;
