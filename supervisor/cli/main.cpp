@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/batch_command.hpp"
 #include "cli/explain.hpp"
 #include "cli/console.hpp"
 #include "cli/learn.hpp"
@@ -61,6 +62,8 @@ const char* const kUsage =
     "       sysgate test [--abi ABI] [--seed N] POLICY 'CALL' | POLICY --file CASES\n"
     "       sysgate learn [-o FILE] [--base POLICY] [--generalise none|dirs|trees] [--depth N]\n"
     "                     [--from LOG]... [--log FILE] [--engine seccomp|ptrace] [--name NAME] [--] [PROGRAM [ARGS...]]\n"
+    "       sysgate batch [-j N] [--out DIR] [--rerun] [--no-cgroups] [--keep-work] [--shard I/K] JOBS\n"
+    "       sysgate batch --collect DIR\n"
     "       sysgate --version\n"
     "See sysgate(1) and sysgate-policy(5).\n";
 
@@ -333,7 +336,7 @@ int main(int argc, char** argv) {
     cmd = args[0];
     args.erase(args.begin());
     if (cmd != "run" && cmd != "check" && cmd != "explain" && cmd != "learn" && cmd != "policies" &&
-        cmd != "syscalls" && cmd != "test") {
+        cmd != "syscalls" && cmd != "test" && cmd != "batch") {
       std::string unknown = cmd;
       cmd.clear();
       throw UsageError("unknown command '" + unknown + "'");
@@ -344,6 +347,7 @@ int main(int argc, char** argv) {
     }
     if (cmd == "run") return cmd_run(args);
     if (cmd == "learn") return cmd_learn(args);
+    if (cmd == "batch") return cmd_batch(args);
     if (cmd == "policies") return cmd_policies(args);
     if (cmd == "syscalls") return cmd_syscalls(args);
     if (cmd == "test") return cmd_test(args);
