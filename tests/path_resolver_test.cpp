@@ -233,6 +233,26 @@ TEST_F(Resolver, FailsWhereTheKernelFails) {
   }
 }
 
+// /proc/self and /proc/thread-self are symlinks to the kernel too: each counts
+// toward the 40 links a lookup may follow (found by tests/fuzz/fuzz_path.cpp:
+// the resolver named a file the kernel refused with ELOOP).
+TEST_F(Resolver, ProcSelfCountsAsALink) {
+  // T/l3 takes 39 follows, T/l4 38; the fd magic link is one more.
+  for (const char* self : {"/proc/self", "/proc/thread-self"}) {
+    const std::string via = std::string(self) + "/fd/" + std::to_string(sub_fd) + "/../../";
+    // self + fd + 38 = 40: allowed.
+    auto want = kernel_open(AT_FDCWD, via + "l4", true);
+    ASSERT_TRUE(want.has_value()) << via << "l4";
+    auto got = resolve(kCwd, via + "l4", true);
+    ASSERT_TRUE(got.has_value()) << via << "l4";
+    EXPECT_EQ(got->path, *want);
+    // self + fd + 39 = 41: ELOOP.
+    EXPECT_FALSE(kernel_open(AT_FDCWD, via + "l3", true).has_value()) << via << "l3";
+    got = resolve(kCwd, via + "l3", true);
+    EXPECT_FALSE(got.has_value()) << via << "l3 resolved to " << got->path;
+  }
+}
+
 // A last component that does not exist (yet) is the resolved parent plus the
 // name; a dangling symlink followed is its target (where O_CREAT creates).
 TEST_F(Resolver, MissingLastComponent) {

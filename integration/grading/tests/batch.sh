@@ -1,0 +1,119 @@
+#!/bin/bash
+# sysgate batch: 60 runs of student-like programs with -j 4 (20 correct, 10
+# wrong answers, 5 each of a CPU hog, a memory hog, a fork bomb, a forbidden
+# open, a crash and an output flood). Every run gets exactly its expected
+# verdict, the CPU hogs' CPU time is what a single run's is (neighbours do not
+# disturb limits), the report holds the comparison, and summary.json/csv
+# agree. Then the batch is interrupted with SIGINT midway (exit 130, no
+# program left, no report of a run cut short) and resumed: the same summary.
+source "$(dirname "$0")/grading_lib.sh"
+
+# The programs under a directory of this test's own, so that `pgrep -f` finds
+# only this test's processes.
+mkdir -p "$TMP/bin" "$TMP/tests"
+for p in sgg_sum sgg_spin sgg_hog sgg_forkbomb sgg_shadow sgg_segv sgg_flood; do cp "$BIN/$p" "$TMP/bin/"; done
+printf '1 2 3\n' >"$TMP/tests/sum.in"
+printf '6\n' >"$TMP/tests/sum.out"
+printf '7\n' >"$TMP/tests/wrong.out"
+cp "$POL/grade-c.yaml" "$POL/grade-c-kill.yaml" "$TMP/"
+
+J=$TMP/jobs.jsonl
+{
+  echo '{"defaults": {"policy": "grade-c.yaml", "compare": "tokens", "limits": {"wall_time": "30s"}}}'
+  for i in $(seq -w 1 20); do
+    echo "{\"id\": \"ok-$i\", \"command\": [\"$TMP/bin/sgg_sum\"], \"stdin\": \"tests/sum.in\", \"expect_stdout\": \"tests/sum.out\"}"
+  done
+  for i in $(seq -w 1 10); do
+    echo "{\"id\": \"wa-$i\", \"command\": [\"$TMP/bin/sgg_sum\"], \"stdin\": \"tests/sum.in\", \"expect_stdout\": \"tests/wrong.out\", \"expect_verdict\": \"WRONG_ANSWER\"}"
+  done
+  for i in 1 2 3 4 5; do
+    echo "{\"id\": \"cpu-$i\", \"command\": [\"$TMP/bin/sgg_spin\"], \"limits\": {\"cpu_time\": \"1s\"}, \"expect_verdict\": \"CPU_TIME_LIMIT\"}"
+    echo "{\"id\": \"mem-$i\", \"command\": [\"$TMP/bin/sgg_hog\"], \"limits\": {\"memory\": \"64MiB\"}, \"expect_verdict\": \"MEMORY_LIMIT\"}"
+    echo "{\"id\": \"fork-$i\", \"command\": [\"$TMP/bin/sgg_forkbomb\"], \"limits\": {\"processes\": 10}, \"expect_verdict\": \"PROCESS_LIMIT\"}"
+    echo "{\"id\": \"open-$i\", \"command\": [\"$TMP/bin/sgg_shadow\"], \"policy\": \"grade-c-kill.yaml\", \"expect_verdict\": \"VIOLATION\"}"
+    echo "{\"id\": \"segv-$i\", \"command\": [\"$TMP/bin/sgg_segv\"], \"expect_verdict\": \"SIGNALED\"}"
+    echo "{\"id\": \"flood-$i\", \"command\": [\"$TMP/bin/sgg_flood\"], \"limits\": {\"output\": \"1MiB\"}, \"expect_verdict\": \"OUTPUT_LIMIT\"}"
+  done
+} >"$J"
+
+# verdicts DIR: "id verdict" lines of DIR's summary, sorted.
+verdicts() {
+  "$PY" -S -c 'import json,sys; s=json.load(open(sys.argv[1]+"/summary.json")); [print(r["id"], r["verdict"]) for r in sorted(s["results"], key=lambda r: r["id"])]' "$1"
+}
+
+cd "$TMP" || exit 1
+"$SYSGATE" batch -j 4 --out "$TMP/all" "$J" >"$TMP/batch.out" 2>"$TMP/batch.err"
+RC=$?
+expect "batch exits 0 when every verdict is the expected one (got $RC; $(tail -5 "$TMP/batch.out" | tr '\n' '|'))" [ "$RC" = 0 ]
+expect "60 reports" [ "$(ls "$TMP/all/reports" | grep -c '\.json$')" = 60 ]
+expect "no run's report is left half-made" [ -z "$(ls -A "$TMP/all/reports" | grep '^\.')" ]
+expect "the working directories are removed" [ -z "$(ls -A "$TMP/all/work")" ]
+expect "plain progress lines when stderr is not a terminal" grep -qE '^\[60/60\] ' "$TMP/batch.err"
+S=$TMP/all/summary.json
+py_check() {
+  if "$PY" -S -c "import json,sys; s=json.load(open('$S')); r=lambda i: json.load(open('$TMP/all/reports/'+i+'.json')); sys.exit(0 if ($1) else 1)" 2>"$TMP/py.err"; then
+    log "ok: $1"
+  else
+    fail "$1 ($(head -c 300 "$TMP/py.err"))"
+  fi
+}
+py_check 's["runs"] == 60 and s["done"] == 60 and s["as_expected"] == 60 and s["all_as_expected"]'
+py_check 's["verdicts"] == {"OK": 20, "WRONG_ANSWER": 10, "CPU_TIME_LIMIT": 5, "MEMORY_LIMIT": 5, "PROCESS_LIMIT": 5, "VIOLATION": 5, "SIGNALED": 5, "OUTPUT_LIMIT": 5}'
+py_check 'all(r["as_expected"] for r in s["results"])'
+# Limits undisturbed by neighbours: the CPU hogs stop at the limit, as a single run does (cpu_time.sh).
+py_check 'all(0.9 <= r("cpu-%d" % i)["cpu_time_s"] <= 1.5 for i in range(1, 6))'
+py_check 'all(r("ok-%02d" % i)["batch"]["comparison"]["matched"] for i in range(1, 21))'
+py_check 'r("wa-01")["batch"]["comparison"]["first_difference"] == {"line": 1, "token": 1, "expected": "7", "got": "6", "why": "differs"}'
+py_check 'r("wa-01")["batch"]["run_verdict"] == "OK" and r("wa-01")["verdict"] == "WRONG_ANSWER"'
+py_check 'r("open-1")["violation"]["syscall"] == "openat" and r("cpu-1")["batch"]["comparison"] is None'
+py_check 'r("mem-1")["limits"]["memory"]["value"] == 64 * 1024 * 1024'
+expect "the output of a run is kept" grep -qx 6 "$TMP/all/out/ok-01.stdout"
+expect "summary.csv has a header and 60 rows" [ "$(wc -l <"$TMP/all/summary.csv")" = 61 ]
+expect "summary.csv's row of wa-01" grep -qE '^wa-01,WRONG_ANSWER,[0-9.]+,[0-9.]+,[0-9]+,0$' "$TMP/all/summary.csv"
+expect "no program is left" [ -z "$(pgrep -f "$TMP/bin/")" ]
+
+# A run whose verdict is not the expected one: exit status 1, named.
+printf '{"id": "x", "command": ["%s"], "policy": "grade-c.yaml", "expect_verdict": "OK"}\n' "$TMP/bin/sgg_segv" >"$TMP/one.jsonl"
+"$SYSGATE" batch --out "$TMP/one" "$TMP/one.jsonl" >"$TMP/one.out" 2>&1
+RC=$?
+expect "exit 1 when a verdict is not the expected one (got $RC)" [ "$RC" = 1 ]
+expect "the unexpected run is named" grep -q "x: SIGNALED (expected OK)" "$TMP/one.out"
+
+# Interrupted midway, then resumed: the same verdicts.
+"$SYSGATE" batch -j 4 --out "$TMP/cut" "$J" >"$TMP/cut.out" 2>"$TMP/cut.err" &
+B=$!
+for _ in $(seq 1 300); do
+  [ "$(ls "$TMP/cut/reports" 2>/dev/null | grep -c '\.json$')" -ge 30 ] && break
+  sleep 0.1
+done
+kill -INT "$B"
+wait "$B"
+RC=$?
+expect "an interrupted batch exits 130 (got $RC)" [ "$RC" = 130 ]
+DONE=$(ls "$TMP/cut/reports" | grep -c '\.json$')
+log "interrupted after $DONE reports"
+expect "interrupted midway ($DONE of 60 reports)" test "$DONE" -ge 30 -a "$DONE" -lt 60
+expect "no report of a run cut short" [ -z "$(ls -A "$TMP/cut/reports" | grep '^\.')" ]
+expect "the summary so far is written" grep -q "\"done\": $DONE" "$TMP/cut/summary.json"
+sleep 0.5
+expect "no program is left after the interruption" [ -z "$(pgrep -f "$TMP/bin/")" ]
+if [ "$GRADING_MODE" = cgroup ]; then
+  left=$(find /sys/fs/cgroup -maxdepth 6 -type d -name 'sysgate-*' -newer "$TMP/cut.out" 2>/dev/null \
+           | while read -r d; do [ -s "$d/cgroup.procs" ] && echo "$d"; done)
+  expect "no run cgroup with a process in it is left ($left)" [ -z "$left" ]
+fi
+"$SYSGATE" batch -j 4 --out "$TMP/cut" "$J" >"$TMP/resume.out" 2>"$TMP/resume.err"
+RC=$?
+expect "the resumed batch exits 0 (got $RC)" [ "$RC" = 0 ]
+expect "the resumed batch ran only the rest ($(grep -c '^\[' "$TMP/resume.err") lines)" \
+  [ "$(grep -c '^\[' "$TMP/resume.err")" = $((60 - DONE)) ]
+expect "the resumed batch's verdicts are the uninterrupted one's" \
+  diff <(verdicts "$TMP/all") <(verdicts "$TMP/cut")
+
+# --rerun runs everything again; --collect sums up a directory without the job file.
+"$SYSGATE" batch --collect "$TMP/cut" >"$TMP/collect.out" 2>&1
+RC=$?
+expect "--collect exits 0 (got $RC)" [ "$RC" = 0 ]
+expect "--collect says 60 of 60" grep -q "^60 of 60 runs done" "$TMP/collect.out"
+
+finish
