@@ -1,5 +1,6 @@
 #include "batch/local_batch.hpp"
 
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -114,6 +115,13 @@ class Signals {
 
 }  // namespace
 
+unsigned usable_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return static_cast<unsigned>(CPU_COUNT(&set));
+  return static_cast<unsigned>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+}
+
 std::vector<Job> shard_of(const std::vector<Job>& jobs, unsigned shard, unsigned shards) {
   std::vector<Job> out;
   for (std::size_t i = 0; i < jobs.size(); ++i)
@@ -134,7 +142,7 @@ bool run_jobs(const std::vector<Job>& jobs, const BatchOptions& o) {
   for (const Job& j : jobs) {
     if (o.rerun || !fs::exists(report_path(o.out_dir, j.id))) pending.push_back(&j);
   }
-  unsigned parallel = o.parallel != 0 ? o.parallel : static_cast<unsigned>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+  unsigned parallel = o.parallel != 0 ? o.parallel : usable_cpus();
   Progress progress(static_cast<int>(jobs.size()), static_cast<int>(jobs.size() - pending.size()), stderr);
   WorkerOptions wo{o.use_cgroups, o.base_dir};
   Signals signals;

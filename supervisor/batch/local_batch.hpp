@@ -15,9 +15,12 @@
 
 namespace sysgate::batch {
 
+// The CPUs this process may run on (a Slurm task's cpuset, taskset's list).
+unsigned usable_cpus();
+
 struct BatchOptions {
   std::string out_dir;        // absolute
-  unsigned parallel = 0;      // 0: the number of CPUs
+  unsigned parallel = 0;      // 0: usable_cpus()
   bool rerun = false;
   bool use_cgroups = true;
   bool keep_work = false;     // working directories stay (DIR/work/ID)

@@ -10,12 +10,14 @@
 #include <stdexcept>
 
 namespace sysgate::batch {
-namespace {
 
 using nlohmann::json;
 
 void write_atomically(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  // Shards on several machines may write into one shared directory at once.
+  char host[256] = "";
+  gethostname(host, sizeof host - 1);
+  std::string tmp = path + ".tmp." + host + "." + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::trunc);
     out << text;
@@ -24,8 +26,6 @@ void write_atomically(const std::string& path, const std::string& text) {
   }
   std::filesystem::rename(tmp, path);
 }
-
-}  // namespace
 
 std::string report_path(const std::string& dir, const std::string& id) { return dir + "/reports/" + id + ".json"; }
 

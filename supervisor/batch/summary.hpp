@@ -30,6 +30,10 @@ struct Summary {
   bool all_as_expected() const { return done == static_cast<int>(runs.size()) && as_expected == done; }
 };
 
+// Writes `text` to `path` by rename, so that no reader sees it half-written,
+// even when processes on several machines write into one shared directory.
+void write_atomically(const std::string& path, const std::string& text);
+
 // The report of run `id` under `dir` (DIR/reports/ID.json).
 std::string report_path(const std::string& dir, const std::string& id);
 

@@ -1,14 +1,20 @@
 #include "cli/batch_command.hpp"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "batch/job_file.hpp"
 #include "batch/local_batch.hpp"
+#include "batch/slurm.hpp"
 #include "batch/summary.hpp"
 #include "cli/console.hpp"
 #include "cli/options.hpp"
@@ -45,12 +51,15 @@ void write_batch_index(const std::string& dir, const std::string& jobs_file, con
   json runs = json::array();
   for (const auto& j : jobs) runs.push_back({{"id", j.id}, {"expect_verdict", j.expect_verdict}});
   json index = {{"schema", 1}, {"jobs_file", jobs_file}, {"runs", runs}};
-  std::string tmp = dir + "/batch.json.tmp." + std::to_string(getpid());
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << index.dump(2) << "\n";
-  }
-  fs::rename(tmp, dir + "/batch.json");
+  batch::write_atomically(dir + "/batch.json", index.dump(2) + "\n");
+}
+
+// The Slurm job array of DIR, if it was submitted from there.
+std::optional<std::string> slurm_job_of(const std::string& dir) {
+  std::ifstream in(dir + "/slurm/job_id");
+  std::string id;
+  if (!(in >> id)) return std::nullopt;
+  return id;
 }
 
 std::vector<batch::Job> read_batch_index(const std::string& dir) {
@@ -86,13 +95,80 @@ int finish(const std::string& dir, const std::vector<batch::Job>& all, const std
   return mine.all_as_expected() ? 0 : kBatchUnexpected;
 }
 
+// --slurm: submits the job array; with --wait, follows it to its end and collects.
+int submit_to_slurm(const po::variables_map& vm, const batch::BatchOptions& o, const std::string& jobs_file,
+                    const std::vector<batch::Job>& jobs) {
+  if (vm.count("shard")) throw UsageError("--slurm makes the shards itself: no --shard");
+  batch::SlurmSubmission s;
+  s.out_dir = o.out_dir;
+  s.jobs_file = jobs_file;
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) throw std::runtime_error("cannot tell where the sysgate binary is (/proc/self/exe)");
+  s.sysgate.assign(self, static_cast<std::size_t>(n));
+  s.tasks = static_cast<unsigned>(std::min<std::size_t>(jobs.size(), 16));
+  if (vm.count("array-size")) {
+    std::string t = vm["array-size"].as<std::string>();
+    char* end = nullptr;
+    unsigned long k = std::strtoul(t.c_str(), &end, 10);
+    if (t.empty() || *end != '\0' || k == 0 || k > 100000)
+      throw UsageError("--array-size: expected a number of array tasks from 1 to 100000, got '" + t + "'");
+    s.tasks = static_cast<unsigned>(std::min<std::size_t>(k, jobs.size()));
+  }
+  if (vm.count("partition")) s.partition = vm["partition"].as<std::string>();
+  if (o.parallel != 0) s.parallel = o.parallel;
+  s.use_cgroups = o.use_cgroups;
+  std::string id;
+  try {
+    id = batch::submit(s);
+  } catch (const std::exception& e) {
+    say(std::string("sysgate: batch: ") + e.what());
+    return 125;
+  }
+  std::cout << "submitted Slurm job array " << id << " (" << s.tasks << " tasks, " << jobs.size() << " runs) into "
+            << o.out_dir << "\n";
+  if (!vm.count("wait")) {
+    std::cout << "when it is done: sysgate batch --collect " << o.out_dir << "\n";
+    return 0;
+  }
+  // Followed until no task of it is in the queue; SIGINT, SIGTERM or SIGHUP cancel it.
+  sigset_t stop, old;
+  sigemptyset(&stop);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop, sig);
+  sigprocmask(SIG_BLOCK, &stop, &old);
+  int failures = 0;
+  for (;;) {
+    timespec wait{2, 0};
+    if (sigtimedwait(&stop, nullptr, &wait) > 0) {
+      batch::cancel(id);
+      sigprocmask(SIG_SETMASK, &old, nullptr);
+      finish(o.out_dir, jobs, jobs);
+      say("sysgate: batch: stopped by a signal; Slurm job " + id + " cancelled (run the same command again to resume)");
+      return kBatchInterrupted;
+    }
+    auto left = batch::tasks_in_queue(id);
+    if (!left) {
+      if (++failures >= 5) {
+        sigprocmask(SIG_SETMASK, &old, nullptr);
+        say("sysgate: batch: squeue fails; collect later with: sysgate batch --collect " + o.out_dir);
+        return 125;
+      }
+      continue;
+    }
+    failures = 0;
+    if (*left == 0) break;
+  }
+  sigprocmask(SIG_SETMASK, &old, nullptr);
+  return finish(o.out_dir, jobs, jobs);
+}
+
 }  // namespace
 
 int cmd_batch(const std::vector<std::string>& args) {
   po::options_description table("batch");
   auto text = [] { return po::value<std::string>(); };
   table.add_options()("jobs", text())("out", text())("rerun", "")("no-cgroups", "")("keep-work", "")(
-      "shard", text())("collect", text());
+      "shard", text())("collect", text())("slurm", "")("partition", text())("array-size", text())("wait", "");
   // -j N (as make's) is --jobs N: the only short option.
   std::vector<std::string> spelled;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -114,7 +190,16 @@ int cmd_batch(const std::vector<std::string>& args) {
     if (!parsed.operands.empty()) throw UsageError("--collect DIR takes no job file");
     std::string dir = fs::absolute(vm["collect"].as<std::string>()).lexically_normal().string();
     auto jobs = read_batch_index(dir);
-    return finish(dir, jobs, jobs);
+    int status = finish(dir, jobs, jobs);
+    if (auto id = slurm_job_of(dir)) {
+      auto left = batch::tasks_in_queue(*id);
+      if (left && *left > 0) {
+        say("sysgate: batch: Slurm job " + *id + " still has " + std::to_string(*left) +
+            " task(s) in the queue: this summary is not the last");
+        return kBatchUnexpected;
+      }
+    }
+    return status;
   }
   if (parsed.operands.size() != 1) throw UsageError("name one job file (sysgate-batch(5))");
   const std::string jobs_file = fs::absolute(parsed.operands[0]).lexically_normal().string();
@@ -148,6 +233,9 @@ int cmd_batch(const std::vector<std::string>& args) {
     say(std::string("sysgate: batch: ") + e.what());
     return 125;
   }
+  if (vm.count("slurm")) return submit_to_slurm(vm, o, jobs_file, jobs);
+  if (vm.count("partition") || vm.count("array-size") || vm.count("wait"))
+    throw UsageError("--partition, --array-size and --wait go with --slurm");
   auto mine = batch::shard_of(jobs, o.shard, o.shards);
   bool completed = batch::run_jobs(mine, o);
   int status = finish(o.out_dir, jobs, mine);

@@ -63,6 +63,7 @@ const char* const kUsage =
     "       sysgate learn [-o FILE] [--base POLICY] [--generalise none|dirs|trees] [--depth N]\n"
     "                     [--from LOG]... [--log FILE] [--engine seccomp|ptrace] [--name NAME] [--] [PROGRAM [ARGS...]]\n"
     "       sysgate batch [-j N] [--out DIR] [--rerun] [--no-cgroups] [--keep-work] [--shard I/K] JOBS\n"
+    "       sysgate batch --slurm [--partition P] [--array-size K] [--wait] [-j N] --out SHARED_DIR JOBS\n"
     "       sysgate batch --collect DIR\n"
     "       sysgate --version\n"
     "See sysgate(1) and sysgate-policy(5).\n";
