@@ -6,7 +6,8 @@
 # and build nothing (not `all` with its tests, so cpack is quick and never
 # rebuilds a tree under a running test suite). The layout, under the prefix:
 #   bin/sysgate
-#   share/man/man1/sysgate.1.gz, share/man/man5/sysgate-policy.5.gz
+#   share/man/man1/sysgate.1.gz, share/man/man5/sysgate-policy.5.gz,
+#   share/man/man5/sysgate-batch.5.gz
 #   share/sysgate/policies/*.yaml       (the shipped policies, also embedded)
 #   share/bash-completion/completions/sysgate
 #   share/doc/sysgate/{copyright,changelog.Debian.gz}
@@ -30,7 +31,7 @@ function(sysgate_gzip in out)
     VERBATIM)
 endfunction()
 
-set(SYSGATE_MAN_PAGES man/sysgate.1 man/sysgate-policy.5)
+set(SYSGATE_MAN_PAGES man/sysgate.1 man/sysgate-policy.5 man/sysgate-batch.5)
 set(SYSGATE_PACKAGE_FILES "")
 foreach(page IN LISTS SYSGATE_MAN_PAGES)
   get_filename_component(name ${page} NAME)

@@ -57,7 +57,7 @@ expect_status 0
 expect_stdout_contains '"verdict":"OK"'
 SG_CMD=
 
-for page in man1/sysgate.1 man5/sysgate-policy.5; do
+for page in man1/sysgate.1 man5/sysgate-policy.5 man5/sysgate-batch.5; do
   gz=$ROOT/usr/share/man/$page.gz
   expect_file_present "$gz"
   expect_that "$page.gz is man/$(basename "$page")" bash -c 'gzip -dc "$1" | cmp -s - "$2"' - "$gz" "$SRC/man/$(basename "$page")"

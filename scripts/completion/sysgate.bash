@@ -49,7 +49,7 @@ _sysgate_value() {
     --user) COMPREPLY=($(compgen -u -- "$cur")) ;;
     --group) COMPREPLY=($(compgen -g -- "$cur")) ;;
     --env) COMPREPLY=($(compgen -e -S = -- "$cur")); compopt -o nospace 2>/dev/null ;;
-    --cwd | --cgroup) _sysgate_dirs "$cur" ;;
+    --cwd | --cgroup | --collect | --out) _sysgate_dirs "$cur" ;;
     --log | --report | --access-report | --stdin | --stdout | --stderr | --declared | --output | -o | --from | --file)
       _sysgate_files "$cur" ;;
     *) ;;  # a number, a time or a size: nothing to offer
@@ -68,7 +68,7 @@ _sysgate() {
   fi
   COMPREPLY=()
 
-  local commands="run check explain learn test syscalls policies"
+  local commands="run check explain learn test syscalls policies batch"
   if ((cword == 1)); then
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
     return
@@ -91,6 +91,8 @@ _sysgate() {
     policies) valued="" flags="--names --help" ;;
     test) valued="--abi --seed --file" flags="--help" ;;
     check) valued="" flags="--help" ;;
+    batch) valued="--jobs -j --out --shard --collect --partition --array-size"
+      flags="--rerun --no-cgroups --keep-work --slurm --wait --help" ;;
     *) return ;;
   esac
 
@@ -130,7 +132,7 @@ _sysgate() {
   fi
   case $cmd in
     run | learn) COMPREPLY=($(compgen -c -- "$cur")) ;;
-    check) _sysgate_files "$cur" ;;
+    check | batch) _sysgate_files "$cur" ;;
     test)  # POLICY CALL
       local operands=0
       for ((i = 2; i < cword; i++)); do
