@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -66,7 +67,10 @@ class Reader {
  public:
   Reader(const std::string& path, Document& doc) : path_(path), doc_(doc) {}
 
-  void error(const SourceLocation& at, const std::string& message) { errors_.push_back(Diagnostic{at, message}); }
+  void error(const SourceLocation& at, const std::string& message) {
+    // A bad default is read once per run: report it once.
+    if (seen_.insert(at.str() + '\n' + message).second) errors_.push_back(Diagnostic{at, message});
+  }
   void error_at(const std::string& pointer, const std::string& message) { error(place(pointer), message); }
   SourceLocation place(const std::string& pointer) const {
     // The nearest enclosing value that has a place.
@@ -82,7 +86,13 @@ class Reader {
 
   // YAML: every node's place is its mark; scalars stay strings.
   json from_yaml(const YAML::Node& n, const std::string& pointer) {
-    doc_.places[pointer] = at(n.Mark());
+    // Aliases can make a short file billions of values ("billion laughs"): a
+    // file without them has fewer values than bytes.
+    if (++values_ > max_values_) {
+      if (values_ == max_values_ + 1) error(at(n.Mark()), "too many values (aliases repeating aliases?)");
+      return nullptr;
+    }
+    doc_.places.emplace(pointer, at(n.Mark()));  // a map value keeps its key's place
     switch (n.Type()) {
       case YAML::NodeType::Map: {
         json o = json::object();
@@ -109,11 +119,16 @@ class Reader {
   }
 
   void read_yaml(const std::string& text) {
+    max_values_ = 2 * text.size() + 1000000;
     YAML::Node root;
     try {
       root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
       error(at(e.mark), e.msg);
+      return;
+    }
+    if (root.IsNull()) {
+      error(doc_.file_start, "no runs (the file is empty)");
       return;
     }
     if (!root.IsMap()) {
@@ -146,12 +161,17 @@ class Reader {
     while (std::getline(in, line)) {
       ++number;
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      if (std::size_t column = too_deep(line); column != 0) {
+        error({path_, number, static_cast<int>(column)}, "nested too deeply (a job file needs 4 levels)");
+        continue;
+      }
       json v;
       try {
         v = json::parse(line);
       } catch (const json::parse_error& e) {
         std::string what = e.what();
-        if (auto colon = what.find("]: "); colon != std::string::npos) what = what.substr(colon + 3);
+        // "[json.exception.parse_error.101] parse error at line 1, column 8: MESSAGE"
+        if (auto colon = what.find(": ", what.find(']')); colon != std::string::npos) what = what.substr(colon + 2);
         error({path_, number, static_cast<int>(std::min<std::size_t>(e.byte, line.size() + 1))}, what);
         continue;
       }
@@ -172,7 +192,7 @@ class Reader {
         pointer = "/runs/" + std::to_string(doc_.runs.size());
         doc_.runs.push_back(v);
       }
-      mark_keys(v, pointer, line, number);
+      mark_keys(v, pointer, line, number, 0);
     }
     if (doc_.runs.empty() && errors_.empty()) error(doc_.file_start, "no runs (no line holds a run)");
   }
@@ -180,20 +200,50 @@ class Reader {
  private:
   SourceLocation at(const YAML::Mark& m) const { return {path_, m.line + 1, m.column + 1}; }
 
-  // Each key's column is where `"key"` first appears on its line.
-  void mark_keys(const json& v, const std::string& pointer, const std::string& line, int number) {
+  // The 1-based column where `line` opens its 33rd nested array or object, or 0.
+  static std::size_t too_deep(const std::string& line) {
+    int depth = 0;
+    bool in_string = false, escaped = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      char c = line[i];
+      if (in_string) {
+        if (escaped) escaped = false;
+        else if (c == '\\') escaped = true;
+        else if (c == '"') in_string = false;
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '[' || c == '{') {
+        if (++depth > 32) return i + 1;
+      } else if (c == ']' || c == '}') {
+        --depth;
+      }
+    }
+    return 0;
+  }
+
+  // Each key's column is where `"key":` first appears on its line after its
+  // parent's key (a "key" that is not followed by ':' is a value).
+  void mark_keys(const json& v, const std::string& pointer, const std::string& line, int number, std::size_t from) {
     doc_.places.emplace(pointer, SourceLocation{path_, number, 1});
     if (!v.is_object()) return;
     for (const auto& [key, value] : v.items()) {
-      auto col = line.find("\"" + key + "\"");
+      const std::string quoted = "\"" + key + "\"";
+      auto col = line.find(quoted, from);
+      while (col != std::string::npos) {
+        auto next = line.find_first_not_of(" \t", col + quoted.size());
+        if (next != std::string::npos && line[next] == ':') break;
+        col = line.find(quoted, col + 1);
+      }
       doc_.places[pointer + "/" + key] = {path_, number, col == std::string::npos ? 1 : static_cast<int>(col) + 1};
-      mark_keys(value, pointer + "/" + key, line, number);
+      mark_keys(value, pointer + "/" + key, line, number, col == std::string::npos ? from : col + quoted.size());
     }
   }
 
   std::string path_;
   Document& doc_;
   std::vector<Diagnostic> errors_;
+  std::set<std::string> seen_;
+  std::size_t values_ = 0, max_values_ = 0;
 };
 
 // Reads the keys of one run (its defaults applied) into a Job.
@@ -390,8 +440,12 @@ std::vector<Job> load_jobs(const std::string& path) {
   Document doc;
   doc.file_start = {path, 1, 1};
   Reader reader(path, doc);
-  if (text.find('\0') != std::string::npos) {
-    reader.error(doc.file_start, "the job file holds a NUL byte: not a text file");
+  if (auto nul = text.find('\0'); nul != std::string::npos) {
+    auto line_start = text.rfind('\n', nul);
+    line_start = line_start == std::string::npos ? 0 : line_start + 1;
+    reader.error({path, 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(nul), '\n')),
+                  1 + static_cast<int>(nul - line_start)},
+                 "the job file holds a NUL byte: not a text file");
     throw InputError(reader.errors());
   }
   if (looks_like_json_lines(path, text)) reader.read_json_lines(text);
@@ -409,8 +463,9 @@ std::vector<Job> load_jobs(const std::string& path) {
   for (std::size_t i = 0; i < doc.runs.size(); ++i) {
     Job job = builder.build(doc.defaults, doc.runs[i], "/runs/" + std::to_string(i));
     if (!job.id.empty()) {
-      if (auto [it, fresh] = ids.emplace(job.id, job.where); !fresh)
-        reader.error(job.where, "the id '" + job.id + "' is also at " + it->second.str());
+      const SourceLocation id_at = reader.place("/runs/" + std::to_string(i) + "/id");
+      if (auto [it, fresh] = ids.emplace(job.id, id_at); !fresh)
+        reader.error(id_at, "the id '" + job.id + "' is also at " + it->second.str());
     }
     jobs.push_back(std::move(job));
   }

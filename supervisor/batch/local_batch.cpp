@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -146,23 +147,30 @@ bool run_jobs(const std::vector<Job>& jobs, const BatchOptions& o) {
   Progress progress(static_cast<int>(jobs.size()), static_cast<int>(jobs.size() - pending.size()), stderr);
   WorkerOptions wo{o.use_cgroups, o.base_dir};
   Signals signals;
-  std::map<pid_t, const Job*> running;
+  struct Running {
+    const Job* job;
+    std::chrono::steady_clock::time_point started;
+  };
+  std::map<pid_t, Running> running;
   std::size_t next = 0;
   bool stopping = false;
   while (!stopping && (next < pending.size() || !running.empty())) {
     while (running.size() < parallel && next < pending.size()) {
       const Job* job = pending[next++];
-      running.emplace(start_run(*job, files_of(o.out_dir, job->id), wo), job);
+      auto started = std::chrono::steady_clock::now();
+      running.emplace(start_run(*job, files_of(o.out_dir, job->id), wo), Running{job, started});
     }
     int s = signals.next(1);
     int status = 0;
     for (pid_t pid; (pid = waitpid(-1, &status, WNOHANG)) > 0;) {
       auto it = running.find(pid);
       if (it == running.end()) continue;
-      const Job& job = *it->second;
+      const Job& job = *it->second.job;
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second.started).count();
       running.erase(it);
       RunFiles f = files_of(o.out_dir, job.id);
       json r = finished_report(job, f, status);
+      r["batch"]["elapsed_s"] = elapsed;
       write_report(report_path(o.out_dir, job.id), r);
       std::error_code ec;
       fs::remove(f.raw_report, ec);
@@ -181,7 +189,7 @@ bool run_jobs(const std::vector<Job>& jobs, const BatchOptions& o) {
       for (pid_t pid; (pid = waitpid(-1, &status, WNOHANG)) > 0;) {
         if (auto it = running.find(pid); it != running.end()) {
           std::error_code ec;
-          RunFiles f = files_of(o.out_dir, it->second->id);
+          RunFiles f = files_of(o.out_dir, it->second.job->id);
           fs::remove(f.raw_report, ec);
           if (!o.keep_work) fs::remove_all(f.work, ec);
           running.erase(it);

@@ -51,7 +51,7 @@ void write_batch_index(const std::string& dir, const std::string& jobs_file, con
   json runs = json::array();
   for (const auto& j : jobs) runs.push_back({{"id", j.id}, {"expect_verdict", j.expect_verdict}});
   json index = {{"schema", 1}, {"jobs_file", jobs_file}, {"runs", runs}};
-  batch::write_atomically(dir + "/batch.json", index.dump(2) + "\n");
+  batch::write_atomically(dir + "/batch.json", index.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
 // The Slurm job array of DIR, if it was submitted from there.
