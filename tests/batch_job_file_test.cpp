@@ -518,6 +518,16 @@ TEST(BatchJobFileErrors, DefaultsAfterARun) {
                        2, 1, "the defaults line must come before the first run"));
 }
 
+// A second defaults line is refused, naming the first (it used to replace it silently).
+TEST(BatchJobFileErrors, SecondDefaultsLine) {
+  TempDir dir;
+  EXPECT_TRUE(OneError(dir.write("jobs.jsonl", R"({"defaults": {"compare": "lines"}}
+{"defaults": {"compare": "tokens"}}
+{"id": "a", "command": ["x"]}
+)"),
+                       2, 1, "a second defaults line (the first is line 1)"));
+}
+
 // JSON syntax errors are placed at their line and column, with the parser's words (not its own position).
 TEST(BatchJobFileErrors, JsonSyntax) {
   TempDir dir;

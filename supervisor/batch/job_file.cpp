@@ -185,6 +185,11 @@ class Reader {
           error({path_, number, 1}, "the defaults line must come before the first run");
           continue;
         }
+        if (defaults_line_ != 0) {
+          error({path_, number, 1}, "a second defaults line (the first is line " + std::to_string(defaults_line_) + ")");
+          continue;
+        }
+        defaults_line_ = number;
         pointer = "/defaults";
         v = v["defaults"];
         doc_.defaults = v;
@@ -240,6 +245,7 @@ class Reader {
   }
 
   std::string path_;
+  int defaults_line_ = 0;  // JSON lines: where the defaults were given
   Document& doc_;
   std::vector<Diagnostic> errors_;
   std::set<std::string> seen_;
