@@ -97,8 +97,7 @@ int finish(const std::string& dir, const std::vector<batch::Job>& all, const std
 
 // --slurm: submits the job array; with --wait, follows it to its end and collects.
 int submit_to_slurm(const po::variables_map& vm, const batch::BatchOptions& o, const std::string& jobs_file,
-                    const std::vector<batch::Job>& jobs) {
-  if (vm.count("shard")) throw UsageError("--slurm makes the shards itself: no --shard");
+                    const std::vector<batch::Job>& jobs, std::optional<unsigned> array_size) {
   batch::SlurmSubmission s;
   s.out_dir = o.out_dir;
   s.jobs_file = jobs_file;
@@ -106,15 +105,7 @@ int submit_to_slurm(const po::variables_map& vm, const batch::BatchOptions& o, c
   ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
   if (n <= 0) throw std::runtime_error("cannot tell where the sysgate binary is (/proc/self/exe)");
   s.sysgate.assign(self, static_cast<std::size_t>(n));
-  s.tasks = static_cast<unsigned>(std::min<std::size_t>(jobs.size(), 16));
-  if (vm.count("array-size")) {
-    std::string t = vm["array-size"].as<std::string>();
-    char* end = nullptr;
-    unsigned long k = std::strtoul(t.c_str(), &end, 10);
-    if (t.empty() || *end != '\0' || k == 0 || k > 100000)
-      throw UsageError("--array-size: expected a number of array tasks from 1 to 100000, got '" + t + "'");
-    s.tasks = static_cast<unsigned>(std::min<std::size_t>(k, jobs.size()));
-  }
+  s.tasks = static_cast<unsigned>(std::min<std::size_t>(jobs.size(), array_size.value_or(16)));
   if (vm.count("partition")) s.partition = vm["partition"].as<std::string>();
   if (o.parallel != 0) s.parallel = o.parallel;
   s.use_cgroups = o.use_cgroups;
@@ -213,6 +204,18 @@ int cmd_batch(const std::vector<std::string>& args) {
   o.use_cgroups = vm.count("no-cgroups") == 0;
   o.keep_work = vm.count("keep-work") > 0;
   if (vm.count("shard")) std::tie(o.shard, o.shards) = parse_shard(vm["shard"].as<std::string>());
+  if (!vm.count("slurm") && (vm.count("partition") || vm.count("array-size") || vm.count("wait")))
+    throw UsageError("--partition, --array-size and --wait go with --slurm");
+  if (vm.count("slurm") && vm.count("shard")) throw UsageError("--slurm makes the shards itself: no --shard");
+  std::optional<unsigned> array_size;
+  if (vm.count("array-size")) {
+    std::string t = vm["array-size"].as<std::string>();
+    char* end = nullptr;
+    unsigned long k = std::strtoul(t.c_str(), &end, 10);
+    if (t.empty() || *end != '\0' || k == 0 || k > 100000)
+      throw UsageError("--array-size: expected a number of array tasks from 1 to 100000, got '" + t + "'");
+    array_size = static_cast<unsigned>(k);
+  }
   o.base_dir = fs::path(jobs_file).parent_path().string();
 
   std::vector<batch::Job> jobs;
@@ -233,9 +236,7 @@ int cmd_batch(const std::vector<std::string>& args) {
     say(std::string("sysgate: batch: ") + e.what());
     return 125;
   }
-  if (vm.count("slurm")) return submit_to_slurm(vm, o, jobs_file, jobs);
-  if (vm.count("partition") || vm.count("array-size") || vm.count("wait"))
-    throw UsageError("--partition, --array-size and --wait go with --slurm");
+  if (vm.count("slurm")) return submit_to_slurm(vm, o, jobs_file, jobs, array_size);
   auto mine = batch::shard_of(jobs, o.shard, o.shards);
   bool completed = batch::run_jobs(mine, o);
   int status = finish(o.out_dir, jobs, mine);

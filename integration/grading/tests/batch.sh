@@ -72,6 +72,20 @@ expect "summary.csv has a header and 60 rows" [ "$(wc -l <"$TMP/all/summary.csv"
 expect "summary.csv's row of wa-01" grep -qE '^wa-01,WRONG_ANSWER,[0-9.]+,[0-9.]+,[0-9]+,0$' "$TMP/all/summary.csv"
 expect "no program is left" [ -z "$(pgrep -f "$TMP/bin/")" ]
 
+# An invalid job file: every error with its place, exit 3, nothing made or run.
+printf '{"id": "a", "command": ["x"], "limits": {"cpu_time": "fast"}}\n{"id": "a", "comand": ["y"]}\n' >"$TMP/bad.jsonl"
+"$SYSGATE" batch --out "$TMP/bad" "$TMP/bad.jsonl" >"$TMP/bad.out" 2>&1
+RC=$?
+expect "an invalid job file exits 3 (got $RC)" [ "$RC" = 3 ]
+expect "the bad limit is named at its line and column" grep -qF "$TMP/bad.jsonl:1:42: cpu_time: 'fast' is not a duration" "$TMP/bad.out"
+expect "the misspelt key is named" grep -qF "$TMP/bad.jsonl:2:13: unknown key 'comand'" "$TMP/bad.out"
+expect "the duplicate id is named with the first's place" grep -qF "the id 'a' is also at $TMP/bad.jsonl:1:2" "$TMP/bad.out"
+expect "no output directory for an invalid job file" [ ! -e "$TMP/bad" ]
+"$SYSGATE" batch --wait --out "$TMP/bad2" "$J" >"$TMP/bad2.out" 2>&1
+RC=$?
+expect "--wait without --slurm is a usage error, 125 (got $RC)" [ "$RC" = 125 ]
+expect "and makes nothing" [ ! -e "$TMP/bad2" ]
+
 # A run whose verdict is not the expected one: exit status 1, named.
 printf '{"id": "x", "command": ["%s"], "policy": "grade-c.yaml", "expect_verdict": "OK"}\n' "$TMP/bin/sgg_segv" >"$TMP/one.jsonl"
 "$SYSGATE" batch --out "$TMP/one" "$TMP/one.jsonl" >"$TMP/one.out" 2>&1
