@@ -34,19 +34,23 @@ expect_status 0
 expect_stdout_matches_file "$WORK/native.out"
 expect_stdout_contains "l41 ELOOP"
 
-# 2. 100,000 checked opens, most failing with EMFILE (descriptors never closed).
+# 2. 100,000 checked opens (SUPERVISOR_LIMITS_OPENS; the issue's 1,000,000 take
+#    minutes), most failing with EMFILE (descriptors never closed).
+OPENS=${SUPERVISOR_LIMITS_OPENS:-100000}
 sg --policy "$P" --open-files 256 -- /usr/bin/python3 -c '
-import errno, os
+import errno, os, sys
 ok = emfile = 0
-for _ in range(100000):
+for _ in range(int(sys.argv[1])):
     try:
         os.open("/dev/null", os.O_RDONLY); ok += 1
     except OSError as e:
         if e.errno != errno.EMFILE: raise
         emfile += 1
-print("opened", ok, "emfile", emfile)'
+print("opened", ok, "emfile", emfile)' "$OPENS"
 expect_status 0
-expect_stdout_matches '^opened 2[0-9][0-9] emfile 99[0-9]{3}$'
+read -r _ opened _ emfile _ <"$OUT"
+expect_that "every open seen: $opened opened + $emfile EMFILE = $OPENS, 200 to 299 opened" \
+  test "$((${opened:-0} + ${emfile:-0}))" -eq "$OPENS" -a "${opened:-0}" -ge 200 -a "${opened:-0}" -lt 300
 
 # 3. A full disk in the working directory (a 1 MiB tmpfs, in this test's own
 #    mount namespace): the program sees ENOSPC, sysgate carries on.
