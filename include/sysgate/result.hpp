@@ -70,6 +70,8 @@ struct RunResult {
   std::optional<std::uint64_t> seed;   // of the probability schedules, when the policy has one
   std::string rundir;                  // the run's own directory (${RUNDIR}), if one was made
   std::vector<std::string> undeclared; // --declared: accesses the manifest does not declare ("R /path (pid ...)")
+  std::vector<pid_t> attached;         // sysgate attach: the processes attached to
+  bool detached = false;               // sysgate attach: they were left running, untraced
 
   // The exit status of `sysgate run` (see sysgate(1)).
   int exit_status() const;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/attach_command.hpp"
 #include "cli/batch_command.hpp"
 #include "cli/explain.hpp"
 #include "cli/console.hpp"
@@ -65,6 +66,8 @@ const char* const kUsage =
     "       sysgate batch [-j N] [--out DIR] [--rerun] [--no-cgroups] [--keep-work] [--shard I/K] JOBS\n"
     "       sysgate batch --slurm [--partition P] [--array-size K] [--wait] [-j N] --out SHARED_DIR JOBS\n"
     "       sysgate batch --collect DIR\n"
+    "       sysgate attach [--policy FILE|NAME] [--log FILE] [--report FILE|-] [--quiet] [--mode enforce|audit]\n"
+    "                      [--detach-after T] [--wall-time T] PID...\n"
     "       sysgate --version\n"
     "See sysgate(1) and sysgate-policy(5).\n";
 
@@ -337,7 +340,7 @@ int main(int argc, char** argv) {
     cmd = args[0];
     args.erase(args.begin());
     if (cmd != "run" && cmd != "check" && cmd != "explain" && cmd != "learn" && cmd != "policies" &&
-        cmd != "syscalls" && cmd != "test" && cmd != "batch") {
+        cmd != "syscalls" && cmd != "test" && cmd != "batch" && cmd != "attach") {
       std::string unknown = cmd;
       cmd.clear();
       throw UsageError("unknown command '" + unknown + "'");
@@ -349,6 +352,7 @@ int main(int argc, char** argv) {
     if (cmd == "run") return cmd_run(args);
     if (cmd == "learn") return cmd_learn(args);
     if (cmd == "batch") return cmd_batch(args);
+    if (cmd == "attach") return cmd_attach(args);
     if (cmd == "policies") return cmd_policies(args);
     if (cmd == "syscalls") return cmd_syscalls(args);
     if (cmd == "test") return cmd_test(args);

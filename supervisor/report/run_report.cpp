@@ -45,6 +45,8 @@ std::string run_report(const ReportInputs& in) {
   j["seed"] = r.seed ? J(*r.seed) : J(nullptr);
   j["rundir"] = r.rundir.empty() ? J(nullptr) : J(r.rundir);
   j["undeclared"] = r.undeclared;
+  j["attached"] = r.attached.empty() ? J(nullptr) : J(r.attached);
+  j["detached"] = r.detached;
   J leftovers = J::array();
   for (const auto& [pid, comm] : r.leftover_processes) leftovers.push_back({{"pid", pid}, {"command", comm}});
   j["leftover_processes"] = leftovers;

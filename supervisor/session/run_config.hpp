@@ -3,6 +3,8 @@
 // gave them; the Session resolves them.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,7 +22,9 @@ struct StdioConfig {
 };
 
 struct RunConfig {
-  std::vector<std::string> program;   // PROGRAM and its arguments
+  std::vector<std::string> program;   // PROGRAM and its arguments (none for attach)
+  std::vector<pid_t> attach;          // sysgate attach: the running processes to supervise instead
+  std::optional<double> detach_after_s;  // attach: detach after this long
   std::optional<std::string> policy;  // a file, or the name of a shipped policy; none: the default
   compile::Engine engine = compile::Engine::Seccomp;
   Limits limits;                      // each one set overrides the policy's

@@ -24,6 +24,7 @@
 #include "report/run_report.hpp"
 #include "session/policy_source.hpp"
 #include "sysgate/diagnostic.hpp"
+#include "trace/attach.hpp"
 #include "trace/monitor.hpp"
 #include "trace/program_path.hpp"
 #include "trace/yama.hpp"
@@ -193,8 +194,62 @@ void Session::prepare_rundir(const RunConfig& c) {
     }
 }
 
+void Session::prepare_attach() {
+  const RunConfig& c = config_;
+  for (pid_t pid : c.attach)
+    if (std::string why = trace::attach_obstacle(pid); !why.empty())
+      throw SessionError(Verdict::SetupError, kExitCannotAttach, "cannot attach: " + why);
+  // ${CWD} is the (first) process's working directory.
+  std::string cwd = c.caller_cwd;
+  char real[PATH_MAX];
+  std::string link = "/proc/" + std::to_string(c.attach.front()) + "/cwd";
+  if (realpath(link.c_str(), real) != nullptr) cwd = real;
+  try {
+    policy_ = load_policy(c.policy, cwd);
+  } catch (const PolicyNotFound& e) {
+    throw setup_error(e.what());
+  } catch (const InputError& e) {
+    for (const auto& d : e.diagnostics()) policy_diagnostics_.push_back(d.str());
+    throw setup_error("invalid policy");
+  }
+  override_limits(policy_->limits, c.limits);
+  if (c.audit) policy_->audit = *c.audit;
+  // What only a program started by sysgate can be given is refused, not dropped.
+  const Policy& p = *policy_;
+  if (p.private_tmp) throw setup_error("the policy's 'tmp: private' cannot be given to a running process");
+  if (p.user) throw setup_error("the policy's 'user: " + *p.user + "' cannot be given to a running process");
+  const Limits& l = p.limits;
+  for (const auto& [name, set] : {std::pair{"cpu_time", l.cpu_time_s.has_value()}, {"memory", l.memory.has_value()},
+                                  {"processes", l.processes.has_value()}, {"output", l.output.has_value()},
+                                  {"file_size", l.file_size.has_value()}, {"open_files", l.open_files.has_value()},
+                                  {"stack", l.stack.has_value()}})
+    if (set)
+      throw setup_error(std::string("the ") + name + " limit cannot be applied to a running process (attach applies "
+                        "wall_time; a process started under sysgate run gets every limit)");
+  for (const auto& r : p.rules) uses_seed_ = uses_seed_ || (r.when && r.when->probability);
+  if (c.seed) {
+    seed_ = *c.seed;
+  } else if (uses_seed_) {
+    if (getrandom(&seed_, sizeof seed_, 0) != sizeof seed_) seed_ = static_cast<std::uint64_t>(time(nullptr));
+    seed_ &= (1ull << 53) - 1;
+  }
+  plan_.emplace(compile::compile(std::move(*policy_), compile::Engine::Ptrace));
+  policy_.reset();
+  try {
+    log_ = std::make_unique<report::EventLog>(c.quiet ? nullptr : stderr, c.log_path.value_or(""),
+                                              c.log_max.value_or(report::EventLog::kDefaultJsonMax));
+    enforcer_ = std::make_unique<limits::LimitEnforcer>(plan_->policy.limits, false);
+  } catch (const std::runtime_error& e) {
+    throw setup_error(e.what());
+  }
+}
+
 void Session::prepare() {
   const RunConfig& c = config_;
+  if (!c.attach.empty()) {
+    prepare_attach();
+    return;
+  }
   if (c.program.empty()) throw setup_error("no PROGRAM given");
 
   // The working directory: PROGRAM and ${CWD} are looked up from it.
@@ -381,7 +436,22 @@ void Session::prepare() {
   spec_.stdio[0] = stdio_->in();
 }
 
-RunResult Session::run(trace::SupervisorProcess&) {
+RunResult Session::run(trace::SupervisorProcess&, const std::function<void(pid_t, std::size_t)>& attached) {
+  if (!config_.attach.empty()) {
+    trace::Monitor monitor(*plan_, {}, *log_, seed_);
+    monitor.log_results(config_.log_results);
+    RunResult result;
+    try {
+      result = monitor.attach(config_.attach, *enforcer_, config_.detach_after_s, attached);
+    } catch (const trace::AttachError& e) {
+      return failed({Verdict::SetupError, kExitCannotAttach, std::string("cannot attach: ") + e.what()});
+    } catch (const std::exception& e) {
+      return failed({Verdict::InternalError, kExit, std::string("internal error: ") + e.what()});
+    }
+    log_->flush();
+    result.attached = config_.attach;
+    return result;
+  }
   Credentials who{spec_.uid.value_or(getuid()), spec_.gid.value_or(getgid()), spec_.groups, spec_.keep_caps};
   if (!spec_.uid && !spec_.gid) {
     int n = getgroups(0, nullptr);

@@ -7,6 +7,7 @@
 // (trace::SupervisorProcess).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -40,6 +41,7 @@ struct SessionError : std::runtime_error {
 class Session {
  public:
   static constexpr int kExitSysgateError = 125;
+  static constexpr int kExitCannotAttach = 122;  // attach: not permitted, or no such process
 
   explicit Session(RunConfig config);
   ~Session();
@@ -49,8 +51,11 @@ class Session {
   // Throws SessionError (an InputError of the policy is one too: see
   // policy_diagnostics()). Nothing has run when it throws.
   void prepare();
-  // Supervises the program to its end; prepare() must have succeeded.
-  RunResult run(trace::SupervisorProcess& process);
+  // Supervises the program to its end; prepare() must have succeeded. For
+  // attach, `attached(pid, threads)` is called once each process is seized;
+  // a process that cannot be attached then gives a SETUP_ERROR result.
+  RunResult run(trace::SupervisorProcess& process,
+                const std::function<void(pid_t, std::size_t)>& attached = [](pid_t, std::size_t) {});
 
   // The JSON report of a finished run, or of one that failed to start.
   std::string report(const RunResult& result) const;
@@ -66,6 +71,8 @@ class Session {
  private:
   // ${RUNDIR} and a private /tmp, once the policy and the run's user are known.
   void prepare_rundir(const RunConfig& c);
+  // prepare() for attach: the policy and the limits a running process can be given.
+  void prepare_attach();
   RunConfig config_;
   std::optional<Policy> policy_;       // until compiled into plan_
   std::optional<compile::Plan> plan_;

@@ -24,6 +24,7 @@
 #include "trace/launcher.hpp"
 #include "trace/proc_stat.hpp"
 #include "trace/stop_waiter.hpp"
+#include "trace/ticker.hpp"
 
 namespace sysgate::trace {
 namespace {
@@ -32,31 +33,6 @@ pid_t g_tracer_tid = 0;
 
 // Wakes the tracer out of its wait (from the output relay thread).
 void wake_tracer() { syscall(SYS_tgkill, getpid(), g_tracer_tid, SIGALRM); }
-
-// A periodic SIGALRM to the tracer thread while limits need watching.
-class Ticker {
- public:
-  explicit Ticker(bool on) {
-    if (!on) return;
-    sigevent ev{};
-    ev.sigev_notify = SIGEV_THREAD_ID;
-    ev.sigev_signo = SIGALRM;
-    ev._sigev_un._tid = g_tracer_tid;
-    if (timer_create(CLOCK_MONOTONIC, &ev, &timer_) != 0) return;
-    armed_ = true;
-    itimerspec its{{0, 10000000}, {0, 10000000}};  // 10 ms
-    timer_settime(timer_, 0, &its, nullptr);
-  }
-  ~Ticker() {
-    if (armed_) timer_delete(timer_);
-  }
-  Ticker(const Ticker&) = delete;
-  Ticker& operator=(const Ticker&) = delete;
-
- private:
-  timer_t timer_{};
-  bool armed_ = false;
-};
 
 std::string command_of(pid_t pid) {
   char path[64], buf[64] = {};
@@ -126,9 +102,18 @@ void Monitor::resume(pid_t tid, int signal) {
   // engine sees every entry and exit anyway. ESRCH: the task was killed while
   // stopped (exit_group of a sibling); fine.
   const Task* t = tasks_.find(tid);
-  bool to_exit = plan_.engine == compile::Engine::Ptrace ||
-                 (t != nullptr && (t->copy || t->check_opened_fd || t->creating_task || t->injection || t->wants_result));
+  if (detaching_ && (t == nullptr || !owes_exit_work(*t))) {
+    // Detached with the signal it was to get; the loop forgets it.
+    ptrace(PTRACE_DETACH, tid, nullptr, signal);
+    detached_.push_back(tid);
+    return;
+  }
+  bool to_exit = plan_.engine == compile::Engine::Ptrace || (t != nullptr && owes_exit_work(*t));
   ptrace(to_exit ? PTRACE_SYSCALL : PTRACE_CONT, tid, nullptr, signal);
+}
+
+bool Monitor::owes_exit_work(const Task& t) const {
+  return t.copy || t.check_opened_fd || t.creating_task || t.injection || t.wants_result || t.pending_return;
 }
 
 void Monitor::release(pid_t tid, double delay_s) {
@@ -276,6 +261,12 @@ void Monitor::on_signal(int sig) {
   if (sig == SIGALRM) {
     check_limits();
     release_due();
+    if (detach_at_ && !detaching_ && !limit_hit_ && std::chrono::steady_clock::now() >= *detach_at_) start_detach();
+    return;
+  }
+  if (attaching_) {
+    // attach: SIGINT, SIGTERM, SIGHUP detach (a second one changes nothing).
+    if (!detaching_) start_detach();
     return;
   }
   // SIGINT, SIGTERM, SIGHUP: the first goes to the program, a second ends the run.
@@ -620,8 +611,9 @@ void Monitor::on_syscall(pid_t tid) {
     on_exit_stop(tid, *t);
     return;
   }
-  if (call.stop == SyscallView::Stop::Other || t->injection) {
-    // Not a call, or the entry of a call we injected: it runs.
+  if (call.stop == SyscallView::Stop::Other || t->injection || detaching_) {
+    // Not a call, or the entry of a call we injected: it runs. Detaching: it
+    // runs once the task is detached, as it would have without sysgate.
     resume(tid);
     return;
   }
@@ -709,7 +701,7 @@ bool Monitor::handle_status(pid_t tid, int status) {
     case PTRACE_EVENT_CLONE: on_new_task(tid, event); break;
     case PTRACE_EVENT_EXEC: on_exec(tid); break;
     case PTRACE_EVENT_STOP:
-      if (is_stop_signal(sig)) {
+      if (is_stop_signal(sig) && !detaching_) {
         ptrace(PTRACE_LISTEN, tid, nullptr, nullptr);  // group-stop: stay stopped until SIGCONT
       } else {
         resume(tid);  // a new tracee's first stop, an interrupt, or the end of a group-stop
@@ -754,7 +746,7 @@ RunResult Monitor::run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::O
   limits.note_tasks(tasks_.size());
   if (relay != nullptr) relay->start(wake_tracer);
   {
-    Ticker ticker(limits.needs_ticks());
+    Ticker ticker(g_tracer_tid, limits.needs_ticks());
     while (!killed_ && !limit_hit_ && result_.error.empty()) {
       StopWaiter::Event e = waiter.next();
       if (e.signal != 0) {

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,6 +43,16 @@ class Monitor {
   // started running. `relay` is set when the output limit needs it. The
   // process must be set up as a SupervisorProcess.
   RunResult run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::OutputRelay* relay);
+  // Attaches to running processes (sysgate attach; the ptrace engine) and
+  // supervises them until they exit, a kill action or limit ends them, or a
+  // detach: SIGINT, SIGTERM, SIGHUP or `detach_after_s` seconds. A detach
+  // leaves them running untraced as before: every task is detached at a
+  // stop where no call of it is half-edited, with any signal it was about to
+  // get. `attached(pid, threads)` is called once each process is seized.
+  // Throws AttachError (trace/attach.hpp) when a process cannot be attached
+  // (the others are detached first).
+  RunResult attach(const std::vector<pid_t>& pids, limits::LimitEnforcer& limits, std::optional<double> detach_after_s,
+                   const std::function<void(pid_t, std::size_t)>& attached);
   // Every file and endpoint the run touches is noted there (--access-report).
   void record_accesses(access::AccessRecord* record) { accesses_ = record; }
   // The JSON log records what each logged call returned (--log-results).
@@ -77,6 +88,10 @@ class Monitor {
               std::optional<long> result = std::nullopt);
   void kill_everything();
   void check_limits();
+  // attach: a task with work owed at its syscall-exit stop (a copy to undo, a
+  // denied call's result to set, ...), which must not be detached before it.
+  bool owes_exit_work(const Task& t) const;
+  void start_detach();
 
   const compile::Plan& plan_;
   std::vector<sock_filter> filter_;
@@ -99,6 +114,11 @@ class Monitor {
   std::multimap<std::chrono::steady_clock::time_point, pid_t> held_;  // delayed calls
   timer_t hold_timer_{};
   bool hold_timer_made_ = false;
+  // attach
+  bool attaching_ = false;   // supervising processes it did not start
+  bool detaching_ = false;   // each task is detached at its next stop that owes nothing
+  std::vector<pid_t> detached_;  // detached since the loop last removed them from tasks_
+  std::optional<std::chrono::steady_clock::time_point> detach_at_;
 };
 
 }  // namespace sysgate::trace

@@ -1,0 +1,119 @@
+#include "cli/attach_command.hpp"
+
+#include <boost/program_options.hpp>
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "cli/console.hpp"
+#include "cli/options.hpp"
+#include "policy/units.hpp"
+#include "session/session.hpp"
+#include "trace/supervisor_process.hpp"
+
+namespace po = boost::program_options;
+
+namespace sysgate::cli {
+namespace {
+
+pid_t parse_pid(const std::string& text) {
+  char* end = nullptr;
+  long v = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0])) || *end != '\0' || v <= 0 || v > 4194304)
+    throw UsageError("expected process ids, got '" + text + "'");
+  return static_cast<pid_t>(v);
+}
+
+double duration_option(const po::variables_map& vm, const char* name) {
+  try {
+    return policy::parse_duration(vm[name].as<std::string>());
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--") + name + ": " + e.what());
+  }
+}
+
+void write_report(const std::optional<std::string>& where, const std::string& json) {
+  if (!where) return;
+  if (*where == "-") {
+    std::cout << json << std::endl;
+    return;
+  }
+  std::ofstream out(*where, std::ios::trunc);
+  out << json << "\n";
+  if (!out) say("sysgate: --report " + *where + ": cannot write");
+}
+
+}  // namespace
+
+int cmd_attach(const std::vector<std::string>& args) {
+  po::options_description table("attach");
+  auto text = [] { return po::value<std::string>(); };
+  table.add_options()("policy", text())("log", text())("report", text())("quiet", "")("detach-after", text())(
+      "wall-time", text())("mode", text())("seed", text());
+  auto parsed = parse_command(args, table, false);
+  const auto& vm = parsed.options;
+  if (parsed.operands.empty()) throw UsageError("name the process ids to attach to");
+  session::RunConfig c;
+  for (const auto& p : parsed.operands) {
+    pid_t pid = parse_pid(p);
+    if (std::find(c.attach.begin(), c.attach.end(), pid) != c.attach.end())
+      throw UsageError("process " + p + " is named twice");
+    c.attach.push_back(pid);
+  }
+  c.engine = compile::Engine::Ptrace;
+  if (vm.count("policy")) c.policy = vm["policy"].as<std::string>();
+  if (vm.count("log")) c.log_path = vm["log"].as<std::string>();
+  if (vm.count("report")) c.report_path = vm["report"].as<std::string>();
+  c.quiet = vm.count("quiet") > 0;
+  if (vm.count("detach-after")) c.detach_after_s = duration_option(vm, "detach-after");
+  if (vm.count("wall-time")) c.limits.wall_time_s = duration_option(vm, "wall-time");
+  if (vm.count("mode")) {
+    std::string m = vm["mode"].as<std::string>();
+    if (m != "audit" && m != "enforce") throw UsageError("--mode: expected enforce or audit, got '" + m + "'");
+    c.audit = m == "audit";
+  }
+  if (vm.count("seed")) {
+    std::string s = vm["seed"].as<std::string>();
+    char* end = nullptr;
+    unsigned long long v = std::strtoull(s.c_str(), &end, 10);
+    if (s.empty() || !std::isdigit(static_cast<unsigned char>(s[0])) || *end != '\0' || v >= (1ull << 53))
+      throw UsageError("--seed: expected a whole number below 2^53, got '" + s + "'");
+    c.seed = v;
+  }
+  c.caller_cwd = caller_cwd();
+
+  session::Session session(std::move(c));
+  const auto& config = session.config();
+  trace::SupervisorProcess process;
+  try {
+    session.prepare();
+  } catch (const session::SessionError& e) {
+    for (const auto& d : session.policy_diagnostics()) say(d);
+    say(std::string("sysgate: ") + e.what());
+    write_report(config.report_path, session.report(session.failed(e)));
+    return e.exit_status;
+  }
+  RunResult r = session.run(process, [](pid_t pid, std::size_t threads) {
+    say("sysgate: attached to " + std::to_string(pid) + " (" + std::to_string(threads) +
+        (threads == 1 ? " thread)" : " threads)"));
+  });
+  int status = r.exit_status();
+  if (r.verdict == Verdict::SetupError) {
+    say("sysgate: " + r.error);
+    status = session::Session::kExitCannotAttach;
+  } else if (r.verdict == Verdict::InternalError) {
+    say("sysgate: " + r.error);
+  } else if (r.detached) {
+    for (pid_t pid : config.attach) say("sysgate: detached from " + std::to_string(pid));
+    status = 0;
+  } else if (r.verdict == Verdict::Violation && !config.quiet) {
+    say("sysgate: VIOLATION: " + r.violation);
+  } else if (r.verdict == Verdict::WallTimeLimit && !config.quiet) {
+    say("sysgate: WALL_TIME_LIMIT: the attached processes were killed");
+  }
+  write_report(config.report_path, session.report(r));
+  return status;
+}
+
+}  // namespace sysgate::cli
