@@ -198,6 +198,9 @@ std::string explain(const compile::Plan& plan, bool with_bpf) {
   out << "engine: " << (plan.engine == compile::Engine::Seccomp ? "seccomp (BPF decides what it can; the rest stops once)"
                                                                   : "ptrace (every call stops at entry and exit)")
       << "\n";
+  if (plan.engine == compile::Engine::Ptrace)
+    out << "        (sysgate attach always uses it: a seccomp filter cannot be installed into a running process from "
+           "outside)\n";
   out << "default: " << action_text(p.default_action) << (p.default_where.line > 0 ? "  (" + p.default_where.str() + ")" : "")
       << "\n";
   for (const auto& ap : plan.abis) {
