@@ -68,7 +68,7 @@ _sysgate() {
   fi
   COMPREPLY=()
 
-  local commands="run check explain learn test syscalls policies batch"
+  local commands="run check explain learn test syscalls policies batch attach"
   if ((cword == 1)); then
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
     return
@@ -91,6 +91,7 @@ _sysgate() {
     policies) valued="" flags="--names --help" ;;
     test) valued="--abi --seed --file" flags="--help" ;;
     check) valued="" flags="--help" ;;
+    attach) valued="--policy --log --report --mode --detach-after --wall-time --seed" flags="--quiet --help" ;;
     batch) valued="--jobs -j --out --shard --collect --partition --array-size"
       flags="--rerun --no-cgroups --keep-work --slurm --wait --help" ;;
     *) return ;;
@@ -133,6 +134,7 @@ _sysgate() {
   case $cmd in
     run | learn) COMPREPLY=($(compgen -c -- "$cur")) ;;
     check | batch) _sysgate_files "$cur" ;;
+    attach) COMPREPLY=($(compgen -W "$(ps -e -o pid= 2>/dev/null)" -- "$cur")) ;;
     test)  # POLICY CALL
       local operands=0
       for ((i = 2; i < cword; i++)); do
