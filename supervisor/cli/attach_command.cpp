@@ -3,8 +3,6 @@
 #include <boost/program_options.hpp>
 #include <cctype>
 #include <cstdlib>
-#include <fstream>
-#include <iostream>
 
 #include "cli/console.hpp"
 #include "cli/options.hpp"
@@ -31,17 +29,6 @@ double duration_option(const po::variables_map& vm, const char* name) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("--") + name + ": " + e.what());
   }
-}
-
-void write_report(const std::optional<std::string>& where, const std::string& json) {
-  if (!where) return;
-  if (*where == "-") {
-    std::cout << json << std::endl;
-    return;
-  }
-  std::ofstream out(*where, std::ios::trunc);
-  out << json << "\n";
-  if (!out) say("sysgate: --report " + *where + ": cannot write");
 }
 
 }  // namespace
@@ -73,14 +60,7 @@ int cmd_attach(const std::vector<std::string>& args) {
     if (m != "audit" && m != "enforce") throw UsageError("--mode: expected enforce or audit, got '" + m + "'");
     c.audit = m == "audit";
   }
-  if (vm.count("seed")) {
-    std::string s = vm["seed"].as<std::string>();
-    char* end = nullptr;
-    unsigned long long v = std::strtoull(s.c_str(), &end, 10);
-    if (s.empty() || !std::isdigit(static_cast<unsigned char>(s[0])) || *end != '\0' || v >= (1ull << 53))
-      throw UsageError("--seed: expected a whole number below 2^53, got '" + s + "'");
-    c.seed = v;
-  }
+  if (vm.count("seed")) c.seed = parse_seed(vm["seed"].as<std::string>());
   c.caller_cwd = caller_cwd();
 
   session::Session session(std::move(c));
@@ -91,7 +71,7 @@ int cmd_attach(const std::vector<std::string>& args) {
   } catch (const session::SessionError& e) {
     for (const auto& d : session.policy_diagnostics()) say(d);
     say(std::string("sysgate: ") + e.what());
-    write_report(config.report_path, session.report(session.failed(e)));
+    write_json_to(config.report_path, [&] { return session.report(session.failed(e)); });
     return e.exit_status;
   }
   RunResult r = session.run(process, [](pid_t pid, std::size_t threads) {
@@ -112,7 +92,7 @@ int cmd_attach(const std::vector<std::string>& args) {
   } else if (r.verdict == Verdict::WallTimeLimit && !config.quiet) {
     say("sysgate: WALL_TIME_LIMIT: the attached processes were killed");
   }
-  write_report(config.report_path, session.report(r));
+  write_json_to(config.report_path, [&] { return session.report(r); });
   return status;
 }
 

@@ -226,34 +226,10 @@ session::RunConfig run_config(const ParsedCommand& parsed) {
     c.audit = *m == "audit";
   }
   c.keep_rundir = vm.count("keep-rundir") > 0;
-  if (auto seed = opt_value<std::string>(vm, "seed")) {
-    char* end = nullptr;
-    errno = 0;
-    unsigned long long v = std::strtoull(seed->c_str(), &end, 10);
-    if (seed->empty() || !std::isdigit(static_cast<unsigned char>((*seed)[0])) || *end != '\0' || errno != 0 ||
-        v >= (1ull << 53))
-      throw UsageError("--seed: expected a whole number below 2^53, got '" + *seed + "'");
-    c.seed = v;
-  }
+  if (auto seed = opt_value<std::string>(vm, "seed")) c.seed = parse_seed(*seed);
   c.quiet = vm.count("quiet") > 0;
   c.caller_cwd = caller_cwd();
   return c;
-}
-
-// Where --report goes: "-" is the last line on stdout.
-// The report is made only when it is asked for.
-void write_report(const std::optional<std::string>& where, const std::function<std::string()>& make,
-                  const char* option = "--report") {
-  if (!where) return;
-  const std::string json = make();
-  if (*where == "-") {
-    std::cout << json << std::endl;
-    return;
-  }
-  std::ofstream out(*where, std::ios::trunc);
-  out << json << "\n";
-  out.flush();
-  if (!out) say(std::string("sysgate: ") + option + " " + *where + ": cannot write");
 }
 
 void say_verdict(const RunResult& r, const Limits& limits) {
@@ -303,7 +279,7 @@ int cmd_run(const std::vector<std::string>& args) {
   } catch (const session::SessionError& e) {
     for (const auto& d : session.policy_diagnostics()) say(d);
     say(std::string("sysgate: ") + e.what());
-    write_report(c.report_path, [&] { return session.report(session.failed(e)); });
+    write_json_to(c.report_path, [&] { return session.report(session.failed(e)); });
     return e.exit_status;
   }
   RunResult result = session.run(process);
@@ -318,8 +294,8 @@ int cmd_run(const std::vector<std::string>& args) {
       say("sysgate: " + report::paint("VIOLATION", report::kRed, report::colour_for(2)) + ": " + result.violation);
     say_verdict(result, session.limits());
   }
-  write_report(c.access_report_path, [&] { return session.access_report(); }, "--access-report");
-  write_report(c.report_path, [&] { return session.report(result); });
+  write_json_to(c.access_report_path, [&] { return session.access_report(); }, "--access-report");
+  write_json_to(c.report_path, [&] { return session.report(result); });
   return result.exit_status();
 }
 

@@ -96,14 +96,7 @@ po::options_description test_options() {
 }
 
 std::uint64_t seed_of(const po::variables_map& vm) {
-  if (!vm.count("seed")) return 0;
-  const std::string s = vm["seed"].as<std::string>();
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long v = std::strtoull(s.c_str(), &end, 10);
-  if (s.empty() || !std::isdigit(static_cast<unsigned char>(s[0])) || *end != '\0' || errno != 0 || v >= (1ull << 53))
-    throw UsageError("--seed: expected a whole number below 2^53, got '" + s + "'");
-  return v;
+  return vm.count("seed") ? parse_seed(vm["seed"].as<std::string>()) : 0;
 }
 
 // One case of a CASES file.

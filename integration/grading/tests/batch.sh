@@ -8,31 +8,14 @@
 # program left, no report of a run cut short) and resumed: the same summary.
 source "$(dirname "$0")/grading_lib.sh"
 
-# The programs under a directory of this test's own, so that `pgrep -f` finds
-# only this test's processes.
-mkdir -p "$TMP/bin" "$TMP/tests"
-for p in sgg_sum sgg_spin sgg_hog sgg_forkbomb sgg_shadow sgg_segv sgg_flood; do cp "$BIN/$p" "$TMP/bin/"; done
-printf '1 2 3\n' >"$TMP/tests/sum.in"
-printf '6\n' >"$TMP/tests/sum.out"
-printf '7\n' >"$TMP/tests/wrong.out"
-cp "$POL/grade-c.yaml" "$POL/grade-c-kill.yaml" "$TMP/"
-
+batch_fixture
 J=$TMP/jobs.jsonl
 {
-  echo '{"defaults": {"policy": "grade-c.yaml", "compare": "tokens", "limits": {"wall_time": "30s"}}}'
-  for i in $(seq -w 1 20); do
-    echo "{\"id\": \"ok-$i\", \"command\": [\"$TMP/bin/sgg_sum\"], \"stdin\": \"tests/sum.in\", \"expect_stdout\": \"tests/sum.out\"}"
-  done
-  for i in $(seq -w 1 10); do
-    echo "{\"id\": \"wa-$i\", \"command\": [\"$TMP/bin/sgg_sum\"], \"stdin\": \"tests/sum.in\", \"expect_stdout\": \"tests/wrong.out\", \"expect_verdict\": \"WRONG_ANSWER\"}"
-  done
+  echo "$BATCH_DEFAULTS"
+  for i in $(seq -w 1 20); do batch_job ok "ok-$i"; done
+  for i in $(seq -w 1 10); do batch_job wa "wa-$i"; done
   for i in 1 2 3 4 5; do
-    echo "{\"id\": \"cpu-$i\", \"command\": [\"$TMP/bin/sgg_spin\"], \"limits\": {\"cpu_time\": \"1s\"}, \"expect_verdict\": \"CPU_TIME_LIMIT\"}"
-    echo "{\"id\": \"mem-$i\", \"command\": [\"$TMP/bin/sgg_hog\"], \"limits\": {\"memory\": \"64MiB\"}, \"expect_verdict\": \"MEMORY_LIMIT\"}"
-    echo "{\"id\": \"fork-$i\", \"command\": [\"$TMP/bin/sgg_forkbomb\"], \"limits\": {\"processes\": 10}, \"expect_verdict\": \"PROCESS_LIMIT\"}"
-    echo "{\"id\": \"open-$i\", \"command\": [\"$TMP/bin/sgg_shadow\"], \"policy\": \"grade-c-kill.yaml\", \"expect_verdict\": \"VIOLATION\"}"
-    echo "{\"id\": \"segv-$i\", \"command\": [\"$TMP/bin/sgg_segv\"], \"expect_verdict\": \"SIGNALED\"}"
-    echo "{\"id\": \"flood-$i\", \"command\": [\"$TMP/bin/sgg_flood\"], \"limits\": {\"output\": \"1MiB\"}, \"expect_verdict\": \"OUTPUT_LIMIT\"}"
+    for kind in cpu mem fork open segv flood; do batch_job "$kind" "$kind-$i"; done
   done
 } >"$J"
 

@@ -98,24 +98,13 @@ done
 log "cluster up: node $NODE, controller on 127.0.0.1:$PORT"
 
 # --- the runs ------------------------------------------------------------------
-mkdir -p "$TMP/bin" "$TMP/tests"
-for p in sgg_sum sgg_spin sgg_hog sgg_forkbomb sgg_shadow sgg_segv sgg_flood; do cp "$BIN/$p" "$TMP/bin/"; done
-printf '1 2 3\n' >"$TMP/tests/sum.in"
-printf '6\n' >"$TMP/tests/sum.out"
-printf '7\n' >"$TMP/tests/wrong.out"
-cp "$POL/grade-c.yaml" "$POL/grade-c-kill.yaml" "$TMP/"
+batch_fixture
 J=$TMP/jobs.jsonl
 {
-  echo '{"defaults": {"policy": "grade-c.yaml", "compare": "tokens", "limits": {"wall_time": "30s"}}}'
-  for i in 1 2 3; do
-    echo "{\"id\": \"ok-$i\", \"command\": [\"$TMP/bin/sgg_sum\"], \"stdin\": \"tests/sum.in\", \"expect_stdout\": \"tests/sum.out\"}"
-    echo "{\"id\": \"ok2-$i\", \"command\": [\"$TMP/bin/sgg_sum\"], \"stdin\": \"tests/sum.in\", \"expect_stdout\": \"tests/sum.out\"}"
-    echo "{\"id\": \"wa-$i\", \"command\": [\"$TMP/bin/sgg_sum\"], \"stdin\": \"tests/sum.in\", \"expect_stdout\": \"tests/wrong.out\", \"expect_verdict\": \"WRONG_ANSWER\"}"
-    echo "{\"id\": \"cpu-$i\", \"command\": [\"$TMP/bin/sgg_spin\"], \"limits\": {\"cpu_time\": \"0.5s\"}, \"expect_verdict\": \"CPU_TIME_LIMIT\"}"
-    echo "{\"id\": \"mem-$i\", \"command\": [\"$TMP/bin/sgg_hog\"], \"limits\": {\"memory\": \"64MiB\"}, \"expect_verdict\": \"MEMORY_LIMIT\"}"
-    echo "{\"id\": \"fork-$i\", \"command\": [\"$TMP/bin/sgg_forkbomb\"], \"limits\": {\"processes\": 10}, \"expect_verdict\": \"PROCESS_LIMIT\"}"
-    echo "{\"id\": \"open-$i\", \"command\": [\"$TMP/bin/sgg_shadow\"], \"policy\": \"grade-c-kill.yaml\", \"expect_verdict\": \"VIOLATION\"}"
-    echo "{\"id\": \"segv-$i\", \"command\": [\"$TMP/bin/sgg_segv\"], \"expect_verdict\": \"SIGNALED\"}"
+  echo "$BATCH_DEFAULTS"
+  n=0
+  for _ in 1 2 3; do
+    for kind in ok ok wa cpu mem fork open segv; do n=$((n + 1)); batch_job "$kind" "$kind-$n"; done
   done
 } >"$J"
 summary_lines() {

@@ -240,3 +240,33 @@ finish() {
   log "$TEST_NAME: ok"
   exit 0
 }
+
+# The batch tests (batch.sh, batch_slurm.sh): the programs under $TMP/bin (so
+# that `pgrep -f "$TMP/bin/"` finds only this test's processes), the inputs
+# under $TMP/tests, the policies beside the job file.
+batch_fixture() {
+  mkdir -p "$TMP/bin" "$TMP/tests"
+  local p
+  for p in sgg_sum sgg_spin sgg_hog sgg_forkbomb sgg_shadow sgg_segv sgg_flood; do cp "$BIN/$p" "$TMP/bin/"; done
+  printf '1 2 3\n' >"$TMP/tests/sum.in"
+  printf '6\n' >"$TMP/tests/sum.out"
+  printf '7\n' >"$TMP/tests/wrong.out"
+  cp "$POL/grade-c.yaml" "$POL/grade-c-kill.yaml" "$TMP/"
+}
+BATCH_DEFAULTS='{"defaults": {"policy": "grade-c.yaml", "compare": "tokens", "limits": {"wall_time": "30s"}}}'
+
+# batch_job KIND ID: the job line of one run of KIND, which names its verdict:
+# ok (OK), wa (WRONG_ANSWER), cpu, mem, fork, open (VIOLATION), segv (SIGNALED), flood.
+batch_job() {
+  local run="\"id\": \"$2\", \"command\": [\"$TMP/bin"
+  case $1 in
+    ok) echo "{$run/sgg_sum\"], \"stdin\": \"tests/sum.in\", \"expect_stdout\": \"tests/sum.out\"}" ;;
+    wa) echo "{$run/sgg_sum\"], \"stdin\": \"tests/sum.in\", \"expect_stdout\": \"tests/wrong.out\", \"expect_verdict\": \"WRONG_ANSWER\"}" ;;
+    cpu) echo "{$run/sgg_spin\"], \"limits\": {\"cpu_time\": \"1s\"}, \"expect_verdict\": \"CPU_TIME_LIMIT\"}" ;;
+    mem) echo "{$run/sgg_hog\"], \"limits\": {\"memory\": \"64MiB\"}, \"expect_verdict\": \"MEMORY_LIMIT\"}" ;;
+    fork) echo "{$run/sgg_forkbomb\"], \"limits\": {\"processes\": 10}, \"expect_verdict\": \"PROCESS_LIMIT\"}" ;;
+    open) echo "{$run/sgg_shadow\"], \"policy\": \"grade-c-kill.yaml\", \"expect_verdict\": \"VIOLATION\"}" ;;
+    segv) echo "{$run/sgg_segv\"], \"expect_verdict\": \"SIGNALED\"}" ;;
+    flood) echo "{$run/sgg_flood\"], \"limits\": {\"output\": \"1MiB\"}, \"expect_verdict\": \"OUTPUT_LIMIT\"}" ;;
+  esac
+}
