@@ -31,13 +31,13 @@ TEST(LimitEnforcer, WithFailTheRunGoesOnAndRefusalsAreCounted) {
   EXPECT_TRUE(e.refuses_task(12));
   EXPECT_EQ(e.processes_refused(), 2u);
   // Ten tasks alive is within the limit; the periodic check lets the run go on.
-  EXPECT_EQ(e.check({}, 10), std::nullopt);
+  EXPECT_EQ(e.check([] { return std::vector<pid_t>{}; }, 10), std::nullopt);
 }
 
 TEST(LimitEnforcer, MoreTasksThanTheLimitEndTheRunEvenWithFail) {
   // Not a refused fork but a task that got through: the limit did not hold.
   limits::LimitEnforcer e(processes(10, ProcessLimitAction::Fail), false);
-  EXPECT_EQ(e.check({}, 11), std::optional<Verdict>(Verdict::ProcessLimit));
+  EXPECT_EQ(e.check([] { return std::vector<pid_t>{}; }, 11), std::optional<Verdict>(Verdict::ProcessLimit));
 }
 
 TEST(LimitEnforcer, WithoutAProcessesLimitNothingIsRefused) {

@@ -98,7 +98,8 @@ double LimitEnforcer::cpu_seconds(const std::vector<pid_t>& tgids) const {
 
 std::uint64_t LimitEnforcer::processes_refused() const { return tasks_refused_ + cgroups_.pids_denied(); }
 
-std::optional<Verdict> LimitEnforcer::check(const std::vector<pid_t>& tgids, std::uint64_t tasks_now) {
+std::optional<Verdict> LimitEnforcer::check(const std::function<std::vector<pid_t>()>& tgids,
+                                            std::uint64_t tasks_now) {
   tasks_peak_ = std::max(tasks_peak_, tasks_now);
   if (limits_.processes) {
     if (cgroups_.pids()) {
@@ -115,12 +116,16 @@ std::optional<Verdict> LimitEnforcer::check(const std::vector<pid_t>& tgids, std
     if (cgroups_.memory()) {
       if (cgroups_.oom_kills() > 0) return Verdict::MemoryLimit;
     } else {
-      auto s = sample_tree(tgids);
+      auto s = sample_tree(tgids());
       rss_peak_ = std::max(rss_peak_, s.rss_bytes);
       if (s.rss_bytes > *limits_.memory) return Verdict::MemoryLimit;
     }
   }
-  if (limits_.cpu_time_s && cpu_seconds(tgids) >= *limits_.cpu_time_s) return Verdict::CpuTimeLimit;
+  if (limits_.cpu_time_s) {
+    // The cgroup's sum when there is one: no process list needed.
+    const double cpu = cgroups_.cpu_ns() ? static_cast<double>(program_cpu_ns(nullptr)) / 1e9 : cpu_seconds(tgids());
+    if (cpu >= *limits_.cpu_time_s) return Verdict::CpuTimeLimit;
+  }
   return std::nullopt;
 }
 

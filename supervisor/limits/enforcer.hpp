@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,8 +47,11 @@ class LimitEnforcer {
   // Whether the supervisor must be woken periodically to watch limits.
   bool needs_ticks() const;
 
-  // Called on every tick and when tasks appear. `tgids`: the live thread groups.
-  std::optional<Verdict> check(const std::vector<pid_t>& tgids, std::uint64_t tasks_now);
+  // Called on every tick and when tasks appear.
+  // `tgids` lists the tree's processes; it is called only when a limit is
+  // measured per process (memory or CPU time without cgroups), so that a
+  // check costs nothing per task otherwise (it runs at every new task).
+  std::optional<Verdict> check(const std::function<std::vector<pid_t>()>& tgids, std::uint64_t tasks_now);
   // After the last process is reaped: the figures for the report.
   void finish(RunResult& result, std::optional<Verdict> hit);
 

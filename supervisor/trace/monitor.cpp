@@ -286,7 +286,7 @@ void Monitor::check_limits() {
     kill_everything();
     return;
   }
-  if (auto hit = limits_->check(tasks_.tgids(), tasks_.size())) {
+  if (auto hit = limits_->check([this] { return tasks_.tgids(); }, tasks_.size())) {
     limit_hit_ = hit;
     kill_everything();
   }
