@@ -77,6 +77,9 @@ std::string attach_obstacle(pid_t pid) {
   if (auto tgid = status_field(pid, "Tgid"); tgid && std::atol(tgid->c_str()) != pid)
     return p + " is a thread of process " + *tgid + ": attach to the process";
   if (pid == getpid()) return p + " is this sysgate";
+  if (auto k = status_field(pid, "Kthread"); k && *k == "1") return p + " (" + comm_of(pid) + ") is a kernel thread";
+  if (auto state = status_field(pid, "State"); state && !state->empty() && (*state)[0] == 'Z')
+    return p + " (" + comm_of(pid) + ") has exited (a zombie its parent has not reaped)";
   if (auto tracer = status_field(pid, "TracerPid"); tracer && *tracer != "0") {
     pid_t t = static_cast<pid_t>(std::atol(tracer->c_str()));
     return p + " (" + comm_of(pid) + ") is already traced by " + *tracer + " (" + comm_of(t) +
@@ -129,8 +132,12 @@ Seized seize_threads(pid_t pid, unsigned long options) {
         const int e = errno;
         error = attach_obstacle(pid);
         if (error.empty())
-          error = "cannot attach to " + std::to_string(pid) + " (thread " + std::to_string(tid) +
-                  "): ptrace(PTRACE_SEIZE): " + std::strerror(e);
+          error = "cannot attach to " + std::to_string(pid) + " (" + comm_of(pid) + ")" +
+                  (tid != pid ? ", thread " + std::to_string(tid) : std::string()) + ": ptrace(PTRACE_SEIZE): " +
+                  std::strerror(e) +
+                  (e == EPERM ? " (the kernel refuses: a process that is not dumpable, such as one running a "
+                                "set-user-ID program, or a protected one such as init)"
+                              : "");
         break;
       }
       seized.insert(tid);
