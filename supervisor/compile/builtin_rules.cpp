@@ -94,16 +94,8 @@ const std::vector<BuiltinSpec>& specs() {
        {{"addr", Op::Ne, {0}}, below_scratch_end("addr")}},
       {When::Always, "sysgate:scratch-region", {"shmat"}, kEperm, kLogged, kNone,
        {{"shmaddr", Op::Ne, {0}}, below_scratch_end("shmaddr")}},
-      // A length of 0 (or, for munmap, past the top of user space) touches
-      // nothing: the kernel answers those itself (EINVAL, or 0).
-      {When::Always, "sysgate:scratch-region", {"munmap"}, kEperm, kLogged, kNone,
-       {below_scratch_end("addr"), {"length", Op::Ne, {0}}, {"length", Op::Lt, {std::int64_t{1} << 47}}}},
-      {When::Always, "sysgate:scratch-region", {"madvise"}, kEperm, kLogged, kNone,
-       {below_scratch_end("addr"), {"length", Op::Ne, {0}}}},
-      {When::Always, "sysgate:scratch-region", {"mprotect", "pkey_mprotect"}, kEperm, kLogged, kNone,
-       {below_scratch_end("addr"), {"len", Op::Ne, {0}}}},
-      {When::Always, "sysgate:scratch-region", {"remap_file_pages"}, kEperm, kLogged, kNone,
-       {below_scratch_end("addr")}},
+      {When::Always, "sysgate:scratch-region", {"munmap", "mprotect", "pkey_mprotect", "madvise", "remap_file_pages"},
+       kEperm, kLogged, kNone, {below_scratch_end("addr")}},
       {When::Always, "sysgate:scratch-region", {"mremap"}, kEperm, kLogged, kNone,
        {below_scratch_end("old_address")}},
       {When::Always, "sysgate:scratch-region", {"mremap"}, kEperm, kLogged, kNone,
