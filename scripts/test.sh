@@ -15,3 +15,6 @@ cmake --build build-asan -j"$(nproc)"
 # The stress tests' iteration counts are a fifth there: the instrumented
 # supervisor is several times slower, and the Release pass made the full counts.
 (cd build-asan && SYSGATE_STRESS_SCALE=4000 ctest -j2 -LE user --output-on-failure)
+# Every libFuzzer harness for 60 s from its seed corpus (build-fuzz/, clang;
+# docs/fuzzing.md); any crash, hang or sanitizer report fails the run.
+scripts/fuzz.sh all 60

@@ -2,6 +2,8 @@
 // once and read by the compiler, the BPF filter and `explain`.
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <cstdint>
 #include <string>
 
 #include "arch/abi.hpp"
@@ -45,6 +47,31 @@ TEST(DecideSemantics, SectionsTraceWhatTheyDecide) {
   EXPECT_EQ(call_plan(p, "getpid").kernel, KernelVerdict::Allow);
   EXPECT_TRUE(names_address("connect"));
   EXPECT_FALSE(names_address("socket"));
+}
+
+// A rule's scalar tests are decided before its memory tests, as the filter's
+// leaf decides them: a call they exclude is not failed because its path (here:
+// no memory at all, as for an unreadable pointer) cannot be read. Found by
+// tests/fuzz/fuzz_filter_vs_decide.cpp (the filter allowed, decide() denied EFAULT).
+TEST(DecideSemantics, ScalarTestsBeforeMemoryTests) {
+  for (const char* dflt : {"allow", "kill"}) {
+    Plan p = plan_of(std::string("default: ") + dflt +
+                     "\nrules:\n"
+                     "  - syscalls: [openat]\n"
+                     "    args: {path: {prefix: /tmp}, flags: {any: [O_CREAT]}}\n"
+                     "    action: {deny: EPERM}\n");
+    const long nr = arch::syscall_number(Abi::X86_64, "openat");
+    const std::uint64_t rdonly[6] = {static_cast<std::uint64_t>(-100), 0x1000, 0, 0, 0, 0};
+    Decision d = decide(p, Abi::X86_64, nr, rdonly);
+    EXPECT_EQ(d.source, Decision::Source::Default) << dflt << ": " << d.reason();
+    EXPECT_EQ(d.action.kind, std::string(dflt) == "allow" ? Action::Kind::Allow : Action::Kind::Kill) << dflt;
+    EXPECT_EQ(leaf_verdict(p, call_plan(p, "openat"), rdonly), default_verdict(p, call_plan(p, "openat")));
+    // With O_CREAT the path must be read: unreadable, the call fails with EFAULT.
+    const std::uint64_t creat[6] = {static_cast<std::uint64_t>(-100), 0x1000, 0100, 0, 0, 0};
+    d = decide(p, Abi::X86_64, nr, creat);
+    EXPECT_EQ(d.source, Decision::Source::Rule) << dflt;
+    EXPECT_EQ(d.action, (Action{Action::Kind::Deny, EFAULT})) << dflt;
+  }
 }
 
 // Every call without candidates ends as default_verdict says, in every ABI.

@@ -476,13 +476,15 @@ Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args_in[
     return d;
   };
   for (const auto& cr : call->rules) {
+    // The scalar tests first, as the filter's leaf does (leaf_verdict): a rule
+    // they exclude reads no memory, so an unreadable argument cannot decide a
+    // call the rule does not match.
     bool match = true;
+    for (const auto& t : cr.tests)
+      if (match && t.scalar()) match = t.holds(args[t.index]);
     for (const auto& t : cr.tests) {
       if (!match) break;
-      if (t.scalar()) {
-        match = t.holds(args[t.index]);
-        continue;
-      }
+      if (t.scalar()) continue;
       int error = EFAULT;
       auto holds = memory_test_holds(t, memory, error, cr.rule->action.kind == Action::Kind::Redirect);
       if (!holds) {

@@ -87,6 +87,9 @@ std::optional<ResolvedPath> resolve_path(pid_t tgid, pid_t tid, int dirfd, const
     }
     cur.push_back(std::move(c));
     // /proc/self and /proc/thread-self mean the caller, not the supervisor.
+    // Both are symlinks: following one counts toward the kernel's limit.
+    const bool proc_self = cur.size() == k + 2 && cur[k] == "proc" && (cur[k + 1] == "self" || cur[k + 1] == "thread-self");
+    if (proc_self && (!todo.empty() || follow_last) && ++links > kMaxLinks) return fail(ELOOP);
     if (cur.size() == k + 2 && cur[k] == "proc" && cur[k + 1] == "self") {
       cur[k + 1] = std::to_string(tgid);
       continue;
