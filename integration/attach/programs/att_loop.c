@@ -109,7 +109,7 @@ static int64_t deadline;
 static atomic_int gave_up;
 
 struct worker {
-  char who[16];
+  char who[24];
   pthread_t thread;
   long iters, reads, bad_reads, other_errors, denied_ok, denied_refused;
   int have_content;
@@ -311,7 +311,7 @@ int main(int argc, char** argv) {
     run(&ws[0]);
   } else {
     for (long i = 0; i < n; i++) {
-      char who[16];
+      char who[24];
       if (i < threads)
         snprintf(who, sizeof who, "t%ld", i);
       else

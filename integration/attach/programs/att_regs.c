@@ -81,7 +81,7 @@ static long raw(long nr, const struct regs* in, struct regs* out) {
 }
 
 struct worker {
-  char who[8];
+  char who[24];
   pthread_t thread;
   long iters, bad, allowed_fail, denied_ok;
   long errnos[4096];
