@@ -5,7 +5,7 @@
 # UndefinedBehaviorSanitizer (not as the user).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --tests
 scripts/build.sh
 (cd build && ctest -j2 --output-on-failure)
 cmake -S . -B build-asan -DSYSGATE_WERROR=ON -DSYSGATE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null

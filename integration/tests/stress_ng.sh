@@ -11,7 +11,7 @@
 # natively (stress-ng's exit status, and per stressor its "fail:" and
 # "skipping" lines and its metrics line).
 #
-# Needs the Debian package stress-ng (scripts/install-deps.sh); skips without
+# Needs the Debian package stress-ng (scripts/install-deps.sh --tests); skips without
 # it. In CI one stress-ng runs all stressors of a class at once (1 instance
 # each, --timeout 1s): 5 classes x 3 runs. bench/stress.sh runs the long
 # lists one stressor per stress-ng with longer timeouts and prints the table:
@@ -46,7 +46,7 @@
 source "$(dirname "$0")/../lib.sh"
 
 if ! command -v stress-ng >/dev/null 2>&1; then
-  log "skip: stress-ng is not installed (Debian package stress-ng; scripts/install-deps.sh installs it)"
+  log "skip: stress-ng is not installed (Debian package stress-ng; scripts/install-deps.sh --tests installs it)"
   exit 77
 fi
 

@@ -9,7 +9,7 @@
 source "$(dirname "$0")/grading_lib.sh"
 needs_root "slurmd runs as root"
 for tool in munged slurmctld slurmd sbatch squeue scancel; do
-  command -v "$tool" >/dev/null || { log "SKIP: $tool is not installed (scripts/install-deps.sh installs it)"; exit 77; }
+  command -v "$tool" >/dev/null || { log "SKIP: $tool is not installed (scripts/install-deps.sh --tests installs it)"; exit 77; }
 done
 
 # --- the cluster ---------------------------------------------------------------
