@@ -63,14 +63,14 @@ declare -A CLASS_LIST=(
   [processes]="fork vfork clone exec spawn wait zombie exit-group session"
   [signals]="kill sigq sigsegv sigfpe sigchld sigpipe sigrt sigsuspend sigabrt"
   [threads]="pthread futex mutex"
-  [memory]="mmap vm malloc brk mremap mprotect madvise memfd"
+  [memory]="mmap malloc brk mremap mprotect madvise memfd"
   [files]="open dir dentry rename symlink link fstat chmod getdent dup flock"
 )
 declare -A CLASS_LONG=(
   [processes]="vforkmany daemon forkheavy"
   [signals]="sigpending signal sigtrap sigfd sigio signest itimer alarm timer"
   [threads]=""
-  [memory]="stack munmap msync mincore remap"
+  [memory]="vm stack munmap msync mincore remap"
   [files]="access chdir filename touch utime fcntl lockf fallocate io readahead seek sync-file xattr inotify dnotify mknod chown"
 )
 BY_DESIGN="ptrace vm-segv vm-rw userfaultfd io-uring"
@@ -122,8 +122,13 @@ outcome() {
 # their metrics line; each passes when run alone). There sysgate must still end
 # by itself with a consistent verdict, and stress-ng's outcomes are recorded,
 # not compared.
+# The same under the instrumented (ASan) supervisor of CI's second pass, whose
+# stops are several times slower (it runs with a reduced SYSGATE_STRESS_SCALE).
+# vm is in the long list for that reason: its worker gives up ("aborted
+# early") whenever the supervisor is slow to answer, under either engine.
 STRICT=1
 [ "$ENGINE" = ptrace ] && STRICT=0
+[ "${SYSGATE_STRESS_SCALE:-20000}" -lt 20000 ] && STRICT=0
 
 # stress MODE STRESSORS...: one stress-ng run with STRESSORS, natively
 # (MODE native) or under sysgate (allow, fs). Output in $WORK/MODE.out, exit
