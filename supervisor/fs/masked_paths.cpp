@@ -97,11 +97,20 @@ int apply_masks(const MaskPlan& plan) {
   for (const auto& m : plan.masks) {
     int tree = m.directory ? open_tree(mnt, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH)
                            : open_tree(mnt, "f", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (tree < 0) {
+      e = errno;
+      close(mnt);
+      return e;
+    }
     // The target was resolved at planning time; a symlink put in its place
     // since must not redirect the mask (move_mount does not follow it).
-    if (tree < 0 || move_mount(tree, "", AT_FDCWD, m.path.c_str(), MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+    if (move_mount(tree, "", AT_FDCWD, m.path.c_str(), MOVE_MOUNT_F_EMPTY_PATH) != 0) {
       e = errno;
-      if (tree >= 0) close(tree);
+      close(tree);
+      // Gone since planning (another user's home removed meanwhile): nothing
+      // is there to mask, as for an entry that never existed, and the
+      // supervisor's check still refuses the path.
+      if (e == ENOENT) continue;
       close(mnt);
       return e;
     }
