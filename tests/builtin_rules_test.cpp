@@ -84,6 +84,10 @@ const std::vector<std::string> kCountsTasks = {
     "sysgate:count-tasks vfork allow note2",
 };
 const std::vector<std::string> kNetwork = {"sysgate:socketcall-falls-back socketcall deny(38) log"};
+const std::vector<std::string> kSoftRlimits = {
+    "sysgate:rlimits-held setrlimit deny(1) log [resource in 1 7 3]",
+    "sysgate:rlimits-held prlimit64 deny(1) log [resource in 1 7 3] [new_limit ne 0]",
+};
 
 TEST(BuiltinRules, AlwaysTheSameFirstOnes) {
   EXPECT_EQ(lines(compile(load("default: allow\n"), Engine::Seccomp)), kAlways);
@@ -106,6 +110,18 @@ TEST(BuiltinRules, EachSectionAddsItsOwnInOrder) {
                                "network:\n  allow: [127.0.0.1:80]\n"),
                           Engine::Ptrace)),
             with(with(with(with(kAlways, kFilesystem), kChecksMemory), kCountsTasks), kNetwork));
+}
+
+TEST(BuiltinRules, AttachHoldsTheSoftRlimitsItLowered) {
+  // sysgate attach sets soft_rlimits: with a file_size, open_files or stack
+  // limit, setting those rlimits is refused; without one, or under run, nothing.
+  Policy p = load("default: allow\nlimits:\n  open_files: 20\n");
+  EXPECT_EQ(lines(compile(Policy(p), Engine::Ptrace)), kAlways);
+  p.limits.soft_rlimits = true;
+  EXPECT_EQ(lines(compile(Policy(p), Engine::Ptrace)), with(kAlways, kSoftRlimits));
+  Policy q = load("default: allow\nlimits:\n  memory: 1GiB\n");
+  q.limits.soft_rlimits = true;
+  EXPECT_EQ(lines(compile(std::move(q), Engine::Ptrace)), kAlways);
 }
 
 }  // namespace

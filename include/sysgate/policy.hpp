@@ -151,6 +151,10 @@ struct Limits {
   std::optional<std::uint64_t> open_files;
   std::optional<std::uint64_t> stack;
   std::optional<ProcessLimitAction> on_process_limit;  // unset: End
+  // sysgate attach: file_size, open_files and stack lower only the soft
+  // rlimit of a running process (the hard one stays, so that the detach can
+  // give it back); a built-in rule refuses raising them while attached.
+  bool soft_rlimits = false;
   // Each unset field of *this takes `other`'s; each set limit takes the
   // smaller (a set on_process_limit is kept).
   void merge_smaller(const Limits& other);

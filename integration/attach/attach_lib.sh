@@ -117,6 +117,7 @@ attach_bg() {
     while kill -0 "$pid" 2>/dev/null; do
       if [ "$SECONDS" -ge "$end" ]; then
         touch "$mark"
+        attach_hang_dump "$pid" >"$WORK/$name.hang" 2>&1
         kill -KILL "$pid" 2>/dev/null
         exit 0
       fi
@@ -125,6 +126,21 @@ attach_bg() {
   ) >/dev/null 2>&1 </dev/null &
   ATT_WATCHDOG=$!
   ATT_STARTED+=("$ATT_WATCHDOG")
+}
+
+# attach_hang_dump PID: where sysgate PID and every task it traces are, for
+# a hang's failure message: each one's state, tracer, kernel wait channel and
+# current call (/proc/TID/syscall).
+attach_hang_dump() {
+  local t tid
+  for t in /proc/"$1"/task/*; do
+    echo "sysgate task ${t##*/}: $(proc_field "$1/task/${t##*/}" State) wchan=$(cat "$t/wchan" 2>/dev/null) syscall=$(cat "$t/syscall" 2>/dev/null)"
+  done
+  for t in /proc/[0-9]*/task/[0-9]*; do
+    [ "$(proc_field "${t#/proc/}" TracerPid 2>/dev/null)" = "$1" ] || continue
+    tid=${t##*/}
+    echo "traced $tid: $(proc_field "${t#/proc/}" State) wchan=$(cat "$t/wchan" 2>/dev/null) syscall=$(cat "$t/syscall" 2>/dev/null) sigpnd=$(proc_field "${t#/proc/}" SigPnd) shdpnd=$(proc_field "${t#/proc/}" ShdPnd)"
+  done
 }
 
 # att_wait: waits for the sysgate of the last attach_bg; RC is its exit
@@ -136,7 +152,7 @@ att_wait() {
   wait "$ATT_WATCHDOG" 2>/dev/null
   if [ -e "$WORK/$ATT_NAME.timedout" ]; then
     RC=124
-    fail "sysgate attach did not end within ${ATT_TIMEOUT:-60} s (killed by the watchdog)"
+    fail "sysgate attach did not end within ${ATT_TIMEOUT:-60} s (killed by the watchdog); its tasks and tracees then: $(tr '\n' '|' <"$WORK/$ATT_NAME.hang" 2>/dev/null)"
   fi
 }
 

@@ -37,7 +37,8 @@ int cmd_attach(const std::vector<std::string>& args) {
   po::options_description table("attach");
   auto text = [] { return po::value<std::string>(); };
   table.add_options()("policy", text())("log", text())("report", text())("quiet", "")("detach-after", text())(
-      "wall-time", text())("mode", text())("seed", text());
+      "wall-time", text())("cpu-time", text())("memory", text())("processes", text())("file-size", text())(
+      "open-files", text())("stack", text())("no-cgroups", "")("cgroup", text())("mode", text())("seed", text());
   auto parsed = parse_command(args, table, false);
   const auto& vm = parsed.options;
   if (parsed.operands.empty()) throw UsageError("name the process ids to attach to");
@@ -54,7 +55,9 @@ int cmd_attach(const std::vector<std::string>& args) {
   if (vm.count("report")) c.report_path = vm["report"].as<std::string>();
   c.quiet = vm.count("quiet") > 0;
   if (vm.count("detach-after")) c.detach_after_s = duration_option(vm, "detach-after");
-  if (vm.count("wall-time")) c.limits.wall_time_s = duration_option(vm, "wall-time");
+  limit_options(vm, c.limits);
+  c.use_cgroups = cgroups_wanted(vm);
+  c.cgroup_parent = opt_value<std::string>(vm, "cgroup");
   if (vm.count("mode")) {
     std::string m = vm["mode"].as<std::string>();
     if (m != "audit" && m != "enforce") throw UsageError("--mode: expected enforce or audit, got '" + m + "'");

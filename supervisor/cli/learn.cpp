@@ -85,12 +85,6 @@ compile::Engine engine_of(const std::optional<std::string>& e) {
   throw UsageError("--engine: expected seccomp or ptrace, got '" + *e + "'");
 }
 
-template <typename T>
-std::optional<T> opt_value(const po::variables_map& vm, const char* name) {
-  if (!vm.count(name)) return std::nullopt;
-  return vm[name].as<T>();
-}
-
 std::string program_text(const std::vector<std::string>& program) {
   std::string s;
   for (const auto& a : program) s += (s.empty() ? "" : " ") + a;

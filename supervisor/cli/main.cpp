@@ -67,7 +67,8 @@ const char* const kUsage =
     "       sysgate batch --slurm [--partition P] [--array-size K] [--wait] [-j N] --out SHARED_DIR JOBS\n"
     "       sysgate batch --collect DIR\n"
     "       sysgate attach [--policy FILE|NAME] [--log FILE] [--report FILE|-] [--quiet] [--mode enforce|audit]\n"
-    "                      [--detach-after T] [--wall-time T] PID...\n"
+    "                      [--detach-after T] [--wall-time T] [--cpu-time T] [--memory SIZE] [--processes N]\n"
+    "                      [--file-size SIZE] [--open-files N] [--stack SIZE] [--no-cgroups | --cgroup DIR] PID...\n"
     "       sysgate --version\n"
     "See sysgate(1) and sysgate-policy(5).\n";
 
@@ -75,12 +76,6 @@ compile::Engine parse_engine(const std::string& e) {
   if (e == "seccomp") return compile::Engine::Seccomp;
   if (e == "ptrace") return compile::Engine::Ptrace;
   throw UsageError("--engine: expected seccomp or ptrace, got '" + e + "'");
-}
-
-template <typename T>
-std::optional<T> opt_value(const po::variables_map& vm, const char* name) {
-  if (!vm.count(name)) return std::nullopt;
-  return vm[name].as<T>();
 }
 
 bool wants_help(const std::vector<std::string>& args) {
@@ -152,18 +147,6 @@ po::options_description run_options() {
   return t;
 }
 
-// A limit option: the policy's value is overridden.
-template <typename T, typename Parse>
-void limit_option(const po::variables_map& vm, const char* option, std::optional<T>& limit, Parse parse) {
-  auto v = opt_value<std::string>(vm, option);
-  if (!v) return;
-  try {
-    limit = parse(*v);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--") + option + ": " + e.what());
-  }
-}
-
 session::RunConfig run_config(const ParsedCommand& parsed) {
   const po::variables_map& vm = parsed.options;
   session::RunConfig c;
@@ -171,14 +154,7 @@ session::RunConfig run_config(const ParsedCommand& parsed) {
   if (c.program.empty()) throw UsageError("no PROGRAM given");
   c.policy = opt_value<std::string>(vm, "policy");
   c.engine = parse_engine(vm["engine"].as<std::string>());
-  limit_option(vm, "cpu-time", c.limits.cpu_time_s, policy::parse_duration);
-  limit_option(vm, "wall-time", c.limits.wall_time_s, policy::parse_duration);
-  limit_option(vm, "memory", c.limits.memory, policy::parse_size);
-  limit_option(vm, "output", c.limits.output, policy::parse_size);
-  limit_option(vm, "file-size", c.limits.file_size, policy::parse_size);
-  limit_option(vm, "stack", c.limits.stack, policy::parse_size);
-  limit_option(vm, "processes", c.limits.processes, policy::parse_count);
-  limit_option(vm, "open-files", c.limits.open_files, policy::parse_count);
+  limit_options(vm, c.limits);
   c.log_path = opt_value<std::string>(vm, "log");
   if (auto m = opt_value<std::string>(vm, "log-max")) {
     try {
@@ -213,8 +189,7 @@ session::RunConfig run_config(const ParsedCommand& parsed) {
     else throw UsageError("--on-process-limit: expected end or fail, got '" + *a + "'");
   }
   c.allow_weaker = opt_value<std::vector<std::string>>(vm, "allow-weaker").value_or(std::vector<std::string>{});
-  const char* no_cg = std::getenv("SYSGATE_NO_CGROUPS");
-  c.use_cgroups = vm.count("no-cgroups") == 0 && !(no_cg != nullptr && *no_cg != '\0' && std::string(no_cg) != "0");
+  c.use_cgroups = cgroups_wanted(vm);
   c.cgroup_parent = opt_value<std::string>(vm, "cgroup");
   c.private_tmp = vm.count("private-tmp") > 0;
   c.fail_on_denial = vm.count("fail-on-denial") > 0;

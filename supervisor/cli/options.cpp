@@ -1,5 +1,9 @@
 #include "cli/options.hpp"
 
+#include <cstdlib>
+
+#include "policy/units.hpp"
+
 namespace po = boost::program_options;
 
 namespace sysgate::cli {
@@ -45,6 +49,38 @@ ParsedCommand parse_command(const std::vector<std::string>& args, const po::opti
     throw UsageError(e.what());
   }
   return out;
+}
+
+namespace {
+
+// A limit option: the policy's value is overridden.
+template <typename T, typename Parse>
+void limit_option(const po::variables_map& vm, const char* option, std::optional<T>& limit, Parse parse) {
+  auto v = opt_value<std::string>(vm, option);
+  if (!v) return;
+  try {
+    limit = parse(*v);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--") + option + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+void limit_options(const po::variables_map& vm, Limits& limits) {
+  limit_option(vm, "cpu-time", limits.cpu_time_s, policy::parse_duration);
+  limit_option(vm, "wall-time", limits.wall_time_s, policy::parse_duration);
+  limit_option(vm, "memory", limits.memory, policy::parse_size);
+  limit_option(vm, "output", limits.output, policy::parse_size);
+  limit_option(vm, "file-size", limits.file_size, policy::parse_size);
+  limit_option(vm, "stack", limits.stack, policy::parse_size);
+  limit_option(vm, "processes", limits.processes, policy::parse_count);
+  limit_option(vm, "open-files", limits.open_files, policy::parse_count);
+}
+
+bool cgroups_wanted(const po::variables_map& vm) {
+  const char* no = std::getenv("SYSGATE_NO_CGROUPS");
+  return vm.count("no-cgroups") == 0 && !(no != nullptr && *no != '\0' && std::string(no) != "0");
 }
 
 }  // namespace sysgate::cli

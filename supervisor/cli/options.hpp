@@ -4,9 +4,12 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "sysgate/policy.hpp"
 
 namespace sysgate::cli {
 
@@ -25,5 +28,20 @@ struct ParsedCommand {
 // `operands_end_options`: the first operand ends the options (run's PROGRAM).
 ParsedCommand parse_command(const std::vector<std::string>& args,
                             const boost::program_options::options_description& table, bool operands_end_options);
+
+// An option's value, when given.
+template <typename T>
+std::optional<T> opt_value(const boost::program_options::variables_map& vm, const char* name) {
+  if (!vm.count(name)) return std::nullopt;
+  return vm[name].as<T>();
+}
+
+// The limit options given (--cpu-time, --wall-time, --memory, --output,
+// --file-size, --stack, --processes, --open-files) override `limits`;
+// UsageError names an option whose value does not parse.
+void limit_options(const boost::program_options::variables_map& vm, Limits& limits);
+
+// Whether a run may use cgroups: no --no-cgroups, and SYSGATE_NO_CGROUPS unset or 0.
+bool cgroups_wanted(const boost::program_options::variables_map& vm);
 
 }  // namespace sysgate::cli

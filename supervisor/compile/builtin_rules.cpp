@@ -4,6 +4,7 @@
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include <cerrno>
 #include <cstdint>
@@ -23,6 +24,7 @@ enum class When : std::uint8_t {
   Filesystem,    // the policy has a filesystem section
   ChecksMemory,  // some decision reads the tracee's memory (checks_memory)
   CountsTasks,   // the policy limits processes
+  SoftRlimits,   // rlimits set as soft ones only (Limits::soft_rlimits)
   Network,       // the policy has a network section
 };
 
@@ -116,6 +118,12 @@ const std::vector<BuiltinSpec>& specs() {
       // call that would create one too many (EAGAIN, as pids.max does).
       {When::CountsTasks, "sysgate:count-tasks", {"clone", "fork", "vfork"}, kAllow, kUnlogged, Rule::kTaskCreation,
        {}},
+      // sysgate attach lowers only the soft rlimits of file_size, open_files and
+      // stack: setting them again (even lower) is refused while attached.
+      {When::SoftRlimits, "sysgate:rlimits-held", {"setrlimit"}, kEperm, kLogged, kNone,
+       {{"resource", Op::In, {RLIMIT_FSIZE, RLIMIT_NOFILE, RLIMIT_STACK}}}},
+      {When::SoftRlimits, "sysgate:rlimits-held", {"prlimit64"}, kEperm, kLogged, kNone,
+       {{"resource", Op::In, {RLIMIT_FSIZE, RLIMIT_NOFILE, RLIMIT_STACK}}, {"new_limit", Op::Ne, {0}}}},
       // i386 socketcall keeps its arguments in memory: glibc then uses the direct calls.
       {When::Network, "sysgate:socketcall-falls-back", {"socketcall"}, kEnosys, kLogged, kNone, {}},
   };
@@ -128,6 +136,9 @@ bool applies(When when, const Policy& policy) {
     case When::Filesystem: return policy.filesystem.present;
     case When::ChecksMemory: return checks_memory(policy);
     case When::CountsTasks: return policy.limits.processes.has_value();
+    case When::SoftRlimits:
+      return policy.limits.soft_rlimits &&
+             (policy.limits.file_size || policy.limits.open_files || policy.limits.stack);
     case When::Network: return policy.network.present;
   }
   return false;

@@ -14,6 +14,7 @@
 #include <cstdlib>
 
 #include "fs/path_pattern.hpp"
+#include "policy/capabilities.hpp"
 
 namespace sysgate::fs {
 
@@ -54,12 +55,7 @@ MaskPlan plan_masks(const FilesystemSection& fs) {
   return plan;
 }
 
-bool can_mask() {
-  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[2] = {};
-  if (syscall(SYS_capget, &header, data) != 0) return false;
-  return (data[CAP_SYS_ADMIN / 32].effective & (1u << (CAP_SYS_ADMIN % 32))) != 0;
-}
+bool can_mask() { return policy::has_effective_capability(CAP_SYS_ADMIN); }
 
 int apply_masks(const MaskPlan& plan) {
   if (plan.masks.empty()) return 0;

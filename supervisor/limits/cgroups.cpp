@@ -7,6 +7,7 @@
 #include <linux/magic.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <climits>
@@ -51,9 +52,10 @@ std::optional<Hierarchy> find_mount(const std::string& controller) {
   return std::nullopt;
 }
 
-// Our own cgroup path in the hierarchy of `controller` ("" = v2).
-std::optional<std::string> own_path(const std::string& controller) {
-  std::ifstream in("/proc/self/cgroup");
+// The cgroup path of process `pid` (0: ourselves) in the hierarchy of
+// `controller` ("" = v2).
+std::optional<std::string> cgroup_path(pid_t pid, const std::string& controller) {
+  std::ifstream in(pid == 0 ? std::string("/proc/self/cgroup") : "/proc/" + std::to_string(pid) + "/cgroup");
   std::string line;
   while (std::getline(in, line)) {
     auto first = line.find(':');
@@ -69,15 +71,18 @@ std::optional<std::string> own_path(const std::string& controller) {
   return std::nullopt;
 }
 
-std::optional<std::string> own_dir(const std::string& controller) {
+// The directory of process `pid`'s cgroup (0: ours) in the hierarchy of `controller`.
+std::optional<std::string> cgroup_dir(pid_t pid, const std::string& controller) {
   auto h = find_mount(controller);
-  auto p = own_path(controller);
+  auto p = cgroup_path(pid, controller);
   if (!h || !p) return std::nullopt;
   std::string rel = *p;
   if (h->root != "/" && rel.compare(0, h->root.size(), h->root) == 0) rel = rel.substr(h->root.size());
   if (rel == "/") rel.clear();
   return h->mount + rel;
 }
+
+std::optional<std::string> own_dir(const std::string& controller) { return cgroup_dir(0, controller); }
 
 bool write_file(const std::string& path, const std::string& value) {
   int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
@@ -258,6 +263,7 @@ RunCgroups& RunCgroups::operator=(RunCgroups&& o) noexcept {
     v1_memory_ = std::move(o.v1_memory_);
     v1_pids_ = std::move(o.v1_pids_);
     v1_cpuacct_ = std::move(o.v1_cpuacct_);
+    origins_ = std::move(o.origins_);
     o.v2_.clear();
     o.v1_memory_.clear();
     o.v1_pids_.clear();
@@ -283,6 +289,55 @@ bool RunCgroups::add(pid_t pid, bool in_v2) const {
   for (const auto* dir : {&v2_, &v1_memory_, &v1_pids_, &v1_cpuacct_})
     if (!dir->empty() && !(in_v2 && dir == &v2_)) ok = write_file(*dir + "/cgroup.procs", p) && ok;
   return ok;
+}
+
+std::array<std::pair<const std::string*, const char*>, 4> RunCgroups::hierarchies() const {
+  return {{{&v2_, ""}, {&v1_memory_, "memory"}, {&v1_pids_, "pids"}, {&v1_cpuacct_, "cpuacct"}}};
+}
+
+std::string RunCgroups::adopt(pid_t pid) {
+  std::array<std::string, 4> from;
+  auto h = hierarchies();
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    if (h[i].first->empty()) continue;
+    auto dir = cgroup_dir(pid, h[i].second);
+    if (!dir) return std::string("cannot read which cgroup process ") + std::to_string(pid) + " is in";
+    from[i] = *dir;
+  }
+  // Remembered before the move, so that give_back() returns whatever moved.
+  origins_.emplace_back(pid, from);
+  for (std::size_t i = 0; i < h.size(); ++i)
+    if (!h[i].first->empty() && !write_file(*h[i].first + "/cgroup.procs", std::to_string(pid)))
+      return "cannot move process " + std::to_string(pid) + " from " + from[i] + " into " + *h[i].first + ": " +
+             std::strerror(errno);
+  return {};
+}
+
+void RunCgroups::give_back() {
+  if (origins_.empty()) return;
+  auto h = hierarchies();
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const std::string& run = *h[i].first;
+    if (run.empty()) continue;
+    // A process that forks while it is moved may leave a child born inside:
+    // read again until the cgroup is empty (bounded).
+    for (int round = 0; round < 100; ++round) {
+      std::ifstream in(run + "/cgroup.procs");
+      std::vector<pid_t> inside;
+      for (pid_t p; in >> p;) inside.push_back(p);
+      if (inside.empty()) break;
+      for (pid_t p : inside) {
+        // Where it was; one born inside goes where the first adopted process was.
+        std::string to = origins_.front().second[i];
+        for (const auto& [pid, from] : origins_)
+          if (pid == p) to = from[i];
+        // Should that cgroup be gone, the parent of the run's.
+        if (!write_file(to + "/cgroup.procs", std::to_string(p)))
+          write_file(run.substr(0, run.rfind('/')) + "/cgroup.procs", std::to_string(p));
+      }
+    }
+  }
+  origins_.clear();
 }
 
 std::optional<Mechanism> RunCgroups::cpu() const {

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,6 +43,12 @@ class RunCgroups {
   // Moves a process (the child before exec) into every run cgroup; not into
   // the v2 one when it was born there (`in_v2`).
   bool add(pid_t pid, bool in_v2 = false) const;
+  // sysgate attach: moves a running process (all its threads) into every run
+  // cgroup, remembering where it was; empty, or why it could not.
+  std::string adopt(pid_t pid);
+  // Moves every process in the run cgroups back where it was before adopt();
+  // one born inside goes where the first adopted process was.
+  void give_back();
   // The run's cgroup v2 directory, open (O_DIRECTORY), or -1.
   int v2_fd() const { return v2_fd_; }
 
@@ -67,11 +74,15 @@ class RunCgroups {
 
  private:
   void remove();
+  // Each run cgroup (empty when absent) with its v1 controller ("" for v2).
+  std::array<std::pair<const std::string*, const char*>, 4> hierarchies() const;
   std::string v2_;          // run cgroup in the unified hierarchy (may have no controllers)
   int v2_fd_ = -1;          // v2_, open
   bool v2_memory_ = false;  // memory controller enabled there
   bool v2_pids_ = false;
   std::string v1_memory_, v1_pids_, v1_cpuacct_;
+  // adopt(): each process and its cgroup in each of hierarchies() before.
+  std::vector<std::pair<pid_t, std::array<std::string, 4>>> origins_;
 };
 
 }  // namespace sysgate::limits

@@ -60,6 +60,46 @@ void LimitEnforcer::apply_to_child(pid_t pid, bool born_in_v2) {
   }
 }
 
+void LimitEnforcer::apply_to_running(const std::vector<pid_t>& pids) {
+  running_ = pids;
+  if (limits_.memory && cgroups_.memory() && !cgroups_.set_memory_limit(*limits_.memory))
+    throw std::runtime_error("cannot apply the memory limit: writing the cgroup's limit failed");
+  if (limits_.processes && cgroups_.pids() && !cgroups_.set_pids_limit(*limits_.processes))
+    throw std::runtime_error("cannot apply the processes limit: writing pids.max failed");
+  for (pid_t pid : pids) {
+    if (!cgroups_.describe().empty())
+      if (std::string why = cgroups_.adopt(pid); !why.empty()) throw std::runtime_error(why);
+    // The soft limit only: lowering the hard one could not be undone at the
+    // detach without CAP_SYS_RESOURCE. The program cannot raise the soft one
+    // back: a built-in rule refuses setting these rlimits while attached
+    // (Limits::soft_rlimits).
+    std::vector<std::pair<int, rlimit>> old;
+    auto lower = [&](__rlimit_resource resource, const std::optional<std::uint64_t>& value, const char* name) {
+      if (!value) return;
+      rlimit before{};
+      if (prlimit(pid, resource, nullptr, &before) != 0)
+        throw std::runtime_error(std::string("cannot apply the ") + name + " limit: prlimit: " + std::strerror(errno));
+      old.emplace_back(resource, before);
+      set_rlimit(pid, resource, std::min<std::uint64_t>(*value, before.rlim_max), before.rlim_max, name);
+    };
+    lower(RLIMIT_FSIZE, limits_.file_size, "file_size");
+    lower(RLIMIT_NOFILE, limits_.open_files, "open_files");
+    lower(RLIMIT_STACK, limits_.stack, "stack");
+    if (!old.empty()) saved_rlimits_.emplace_back(pid, std::move(old));
+  }
+}
+
+void LimitEnforcer::give_back(const std::vector<pid_t>& tgids) {
+  cgroups_.give_back();
+  if (saved_rlimits_.empty()) return;
+  for (pid_t pid : tgids) {
+    const auto* old = &saved_rlimits_.front().second;
+    for (const auto& [p, saved] : saved_rlimits_)
+      if (p == pid) old = &saved;
+    for (const auto& [resource, value] : *old) prlimit(pid, static_cast<__rlimit_resource>(resource), &value, nullptr);
+  }
+}
+
 void LimitEnforcer::program_started() {
   if (started_) return;
   started_ = true;
@@ -68,6 +108,8 @@ void LimitEnforcer::program_started() {
   // exec itself), and is subtracted from the program's CPU time.
   if (auto ns = cgroups_.cpu_ns())
     cpu_before_exec_ns_ = *ns;
+  else if (!running_.empty())  // attach: what they used before it is not counted
+    cpu_before_exec_ns_ = reaped_cpu_ns() + sample_tree(running_).cpu_ns;
   else
     cpu_before_exec_ns_ = reaped_cpu_ns() + (root_ > 0 ? process_cpu_ns(root_).value_or(0) : 0);
   start_ = std::chrono::steady_clock::now();
@@ -124,6 +166,7 @@ std::optional<Verdict> LimitEnforcer::check(const std::function<std::vector<pid_
   if (limits_.cpu_time_s) {
     // The cgroup's sum when there is one: no process list needed.
     const double cpu = cgroups_.cpu_ns() ? static_cast<double>(program_cpu_ns(nullptr)) / 1e9 : cpu_seconds(tgids());
+    cpu_seen_s_ = std::max(cpu_seen_s_, cpu);
     if (cpu >= *limits_.cpu_time_s) return Verdict::CpuTimeLimit;
   }
   return std::nullopt;
@@ -133,7 +176,7 @@ void LimitEnforcer::finish(RunResult& r, std::optional<Verdict> hit) {
   auto now = ended_ ? end_ : std::chrono::steady_clock::now();
   r.wall_time_s = std::chrono::duration<double>(now - start_).count();
   // Every process is reaped: the kernel's sums are the whole tree's.
-  r.cpu_time_s = static_cast<double>(program_cpu_ns(nullptr)) / 1e9;
+  r.cpu_time_s = std::max(static_cast<double>(program_cpu_ns(nullptr)) / 1e9, cpu_seen_s_);
   std::uint64_t mem = std::max(rss_peak_, reaped_max_rss_bytes());
   if (auto peak = cgroups_.memory_peak()) mem = *peak;
   r.memory_peak_bytes = mem;

@@ -3,6 +3,7 @@
 // program runs, and measures what the tree used.
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <algorithm>
@@ -37,6 +38,14 @@ class LimitEnforcer {
   // Throws std::runtime_error naming the limit when one cannot be applied.
   // `born_in_v2`: the child was born in the run's cgroup v2 (birth_cgroup_fd).
   void apply_to_child(pid_t pid, bool born_in_v2 = false);
+  // sysgate attach, with the processes seized and stopped: each moved into the
+  // run's cgroups and its rlimits lowered, what it had kept for give_back().
+  // Throws std::runtime_error naming what could not be applied.
+  void apply_to_running(const std::vector<pid_t>& pids);
+  // sysgate attach, every task detached: each process back in its cgroups and
+  // its rlimits as they were (`tgids`: the processes seen while attached; one
+  // born then gets those of the first attached process).
+  void give_back(const std::vector<pid_t>& tgids);
   // The run's cgroup v2 directory, open for clone3's CLONE_INTO_CGROUP; -1 without one.
   int birth_cgroup_fd() const { return cgroups_.v2_fd(); }
   // The initial execve happened: wall time starts, and CPU time counts from
@@ -91,10 +100,15 @@ class LimitEnforcer {
   bool started_ = false;
   std::uint64_t rss_peak_ = 0;
   std::uint64_t tasks_peak_ = 0;
-  std::uint64_t cpu_ns_last_live_ = 0;
+  // The most CPU time check() measured: what finish() reports when the
+  // processes are gone without being reaped here (attached ones, no cgroup).
+  double cpu_seen_s_ = 0;
   pid_t root_ = 0;                        // the child, from apply_to_child
   std::uint64_t cpu_before_exec_ns_ = 0;  // program_cpu_ns's measure at program_started
   std::uint64_t tasks_refused_ = 0;
+  std::vector<pid_t> running_;  // apply_to_running's processes
+  // apply_to_running: each process's rlimits before (resource, value).
+  std::vector<std::pair<pid_t, std::vector<std::pair<int, rlimit>>>> saved_rlimits_;
 };
 
 }  // namespace sysgate::limits

@@ -1,6 +1,8 @@
 #include "policy/capabilities.hpp"
 
 #include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <iterator>
@@ -114,6 +116,13 @@ std::vector<std::string> capabilities_list(std::uint64_t mask) {
       out.emplace_back(name != nullptr ? name : "CAP_" + std::to_string(cap));
     }
   return out;
+}
+
+bool has_effective_capability(int cap) {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  return cap >= 0 && cap < 64 && syscall(SYS_capget, &header, data) == 0 &&
+         (data[cap / 32].effective & (1u << (cap % 32))) != 0;
 }
 
 }  // namespace sysgate::policy

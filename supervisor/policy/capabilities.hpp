@@ -28,5 +28,7 @@ std::uint64_t parse_capabilities(const std::string& comma_separated);
 std::string capabilities_text(std::uint64_t mask);
 // The names in a mask, in capability order.
 std::vector<std::string> capabilities_list(std::uint64_t mask);
+// Whether this process has capability `cap` (CAP_SYS_PTRACE, ...) in its effective set.
+bool has_effective_capability(int cap);
 
 }  // namespace sysgate::policy

@@ -219,13 +219,15 @@ void Session::prepare_attach() {
   if (p.private_tmp) throw setup_error("the policy's 'tmp: private' cannot be given to a running process");
   if (p.user) throw setup_error("the policy's 'user: " + *p.user + "' cannot be given to a running process");
   const Limits& l = p.limits;
-  for (const auto& [name, set] : {std::pair{"cpu_time", l.cpu_time_s.has_value()}, {"memory", l.memory.has_value()},
-                                  {"processes", l.processes.has_value()}, {"output", l.output.has_value()},
-                                  {"file_size", l.file_size.has_value()}, {"open_files", l.open_files.has_value()},
-                                  {"stack", l.stack.has_value()}})
-    if (set)
-      throw setup_error(std::string("the ") + name + " limit cannot be applied to a running process (attach applies "
-                        "wall_time; a process started under sysgate run gets every limit)");
+  if (l.output)
+    throw setup_error("the output limit cannot be applied to a running process: it counts what sysgate relays, and "
+                      "an attached process writes to its own standard output");
+  policy_->limits.soft_rlimits = true;
+  if (c.cgroup_parent) {
+    if (!c.use_cgroups) throw setup_error("--cgroup and --no-cgroups contradict each other");
+    if (std::string why = limits::delegated_parent_problem(*c.cgroup_parent); !why.empty())
+      throw setup_error("--cgroup: " + why);
+  }
   for (const auto& r : p.rules) uses_seed_ = uses_seed_ || (r.when && r.when->probability);
   if (c.seed) {
     seed_ = *c.seed;
@@ -238,7 +240,12 @@ void Session::prepare_attach() {
   try {
     log_ = std::make_unique<report::EventLog>(c.quiet ? nullptr : stderr, c.log_path.value_or(""),
                                               c.log_max.value_or(report::EventLog::kDefaultJsonMax));
-    enforcer_ = std::make_unique<limits::LimitEnforcer>(plan_->policy.limits, false);
+    // A run cgroup only for the limits that need one: the processes are
+    // moved into it after the seize and back at the detach.
+    const Limits& limits = plan_->policy.limits;
+    const bool cgroups = c.use_cgroups && (limits.cpu_time_s || limits.memory || limits.processes);
+    enforcer_ = std::make_unique<limits::LimitEnforcer>(limits, cgroups, c.cgroup_parent.value_or(""));
+    guarantees_.cgroups = enforcer_->cgroups_used();
   } catch (const std::runtime_error& e) {
     throw setup_error(e.what());
   }

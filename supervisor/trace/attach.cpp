@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 
+#include "policy/capabilities.hpp"
 #include "trace/proc_stat.hpp"
 
 namespace sysgate::trace {
@@ -36,13 +37,6 @@ std::string comm_of(pid_t pid) {
   std::string s;
   std::getline(in, s);
   return s;
-}
-
-bool has_cap_sys_ptrace() {
-  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[2] = {};
-  return syscall(SYS_capget, &header, data) == 0 &&
-         (data[CAP_SYS_PTRACE / 32].effective & (1u << (CAP_SYS_PTRACE % 32))) != 0;
 }
 
 bool is_descendant(pid_t pid) {
@@ -85,7 +79,7 @@ std::string attach_obstacle(pid_t pid) {
     return p + " (" + comm_of(pid) + ") is already traced by " + *tracer + " (" + comm_of(t) +
            "): a process has one tracer at a time";
   }
-  const bool cap = has_cap_sys_ptrace();
+  const bool cap = policy::has_effective_capability(CAP_SYS_PTRACE);
   if (!cap) {
     if (auto uids = status_field(pid, "Uid")) {
       unsigned long real = 0, effective = 0, saved = 0;

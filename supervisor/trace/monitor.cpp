@@ -106,6 +106,7 @@ void Monitor::resume(pid_t tid, int signal) {
     // Detached with the signal it was to get; the loop forgets it.
     ptrace(PTRACE_DETACH, tid, nullptr, signal);
     detached_.push_back(tid);
+    if (t != nullptr) detached_tgids_.insert(t->tgid);
     return;
   }
   bool to_exit = plan_.engine == compile::Engine::Ptrace || (t != nullptr && owes_exit_work(*t));

@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -118,6 +119,7 @@ class Monitor {
   bool attaching_ = false;   // supervising processes it did not start
   bool detaching_ = false;   // each task is detached at its next stop that owes nothing
   std::vector<pid_t> detached_;  // detached since the loop last removed them from tasks_
+  std::set<pid_t> detached_tgids_;  // the processes of every task detached
   std::optional<std::chrono::steady_clock::time_point> detach_at_;
 };
 

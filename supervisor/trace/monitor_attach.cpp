@@ -56,6 +56,13 @@ RunResult Monitor::attach(const std::vector<pid_t>& pids, limits::LimitEnforcer&
     }
     attached(pid, s.seized.size());
   }
+  if (error.empty()) {
+    try {
+      limits.apply_to_running(pids);
+    } catch (const std::runtime_error& e) {
+      error = e.what();
+    }
+  }
   limits.note_tasks(tasks_.size());
   limits.program_started();
   if (!error.empty()) start_detach();  // what was seized goes back as it was
@@ -84,6 +91,8 @@ RunResult Monitor::attach(const std::vector<pid_t>& pids, limits::LimitEnforcer&
     }
     if (killed_ || limit_hit_) kill_everything();  // the attached processes too, as under run
   }
+  // Detached: back in their own cgroups, with their own rlimits.
+  if (detaching_) limits.give_back({detached_tgids_.begin(), detached_tgids_.end()});
   if (!error.empty()) throw AttachError(error);
 
   if (killed_) {

@@ -6,6 +6,8 @@
 
 #include <fstream>
 
+#include "policy/capabilities.hpp"
+
 namespace sysgate::trace {
 
 std::string yama_obstacle(std::optional<int> scope, bool has_cap_sys_ptrace) {
@@ -23,11 +25,7 @@ std::string ptrace_obstacle() {
   std::optional<int> scope;
   std::ifstream in("/proc/sys/kernel/yama/ptrace_scope");
   if (int v = 0; in >> v) scope = v;
-  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[2] = {};
-  bool cap = syscall(SYS_capget, &header, data) == 0 &&
-             (data[CAP_SYS_PTRACE / 32].effective & (1u << (CAP_SYS_PTRACE % 32))) != 0;
-  return yama_obstacle(scope, cap);
+  return yama_obstacle(scope, policy::has_effective_capability(CAP_SYS_PTRACE));
 }
 
 }  // namespace sysgate::trace

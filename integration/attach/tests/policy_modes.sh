@@ -9,7 +9,7 @@
 #  - a filesystem section (no rules): a file outside its read list fails
 #    with EACCES, the line names the section;
 #  - what only a started program can be given is refused, exit 125 and a
-#    SETUP_ERROR report, the process left untraced: limits (memory) and
+#    SETUP_ERROR report, the process left untraced: the output limit and
 #    tmp: private; a policy's wall_time limit applies from the attach (137).
 source "$(dirname "$0")/../attach_lib.sh"
 require_attach
@@ -96,7 +96,7 @@ log "--- what attach cannot give"
 start_prog idle "$PROGS/att_loop" -s "$WORK/ok/stop.idle" -T 60 "$A" "$D"
 ipid=$PROG_PID
 wait_line "$WORK/idle.out" '^phase who=main '
-for what in "limits: {memory: 64MiB}" "tmp: private"; do
+for what in "limits: {output: 1MiB}" "tmp: private"; do
   Q=$(policy cannot.yaml <<EOP
 version: 1
 default: allow
