@@ -24,6 +24,9 @@
 //   reach_parent       what the program can reach of its supervisor: its own
 //                      descriptors above 2, /proc/PPID/mem and environ,
 //                      process_vm_readv of PPID
+//   scratch            the region sysgate keeps at 0x10000: munmap, mprotect,
+//                      madvise of its first page (EPERM under sysgate), and
+//                      of zero bytes at 0 (what the kernel says: EINVAL, OK, OK)
 //   daemon FILE        setsid + double fork; the grandchild creates FILE after
 //                      2 s and sleeps 30 s; the parent exits 0 at once
 #include "common.h"
@@ -37,6 +40,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
+#include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -223,6 +227,15 @@ int main(int argc, char** argv) {
     char dst[8] = {0}, src[8] = "xxxxxxx";
     struct iovec l = {src, 8}, r = {dst, 8};
     report("process_vm_writev", syscall(SYS_process_vm_writev, getpid(), &l, 1, &r, 1, 0));
+    return 0;
+  }
+  if (!strcmp(mode, "scratch")) {
+    report("munmap region", syscall(SYS_munmap, 0x10000, 4096));
+    report("mprotect region", syscall(SYS_mprotect, 0x10000, 4096, PROT_READ | PROT_WRITE));
+    report("madvise region", syscall(SYS_madvise, 0x10000, 4096, MADV_DONTNEED));
+    report("munmap zero", syscall(SYS_munmap, 0, 0));
+    report("mprotect zero", syscall(SYS_mprotect, 0, 0, PROT_READ));
+    report("madvise zero", syscall(SYS_madvise, 0, 0, MADV_NORMAL));
     return 0;
   }
   if (!strcmp(mode, "reach_parent")) {
