@@ -608,6 +608,7 @@ void Monitor::on_syscall(pid_t tid) {
   Task* t = tasks_.find(tid);
   SyscallView call;
   if (t == nullptr || !read_syscall(tid, call)) return;  // vanished
+  t->in_call = call.stop == SyscallView::Stop::Entry;
   if (call.stop == SyscallView::Stop::Exit) {
     on_exit_stop(tid, *t);
     return;
@@ -692,7 +693,13 @@ bool Monitor::handle_status(pid_t tid, int status) {
   int sig = WSTOPSIG(status);
   int event = status >> 16;
   if (sig == (SIGTRAP | 0x80)) {
-    on_syscall(tid);
+    if (t->in_call && !owes_exit_work(*t)) {
+      // The exit of a call that owes nothing: it is not read.
+      t->in_call = false;
+      resume(tid);
+    } else {
+      on_syscall(tid);
+    }
     return false;
   }
   switch (event) {

@@ -27,6 +27,11 @@ struct Task {
   std::shared_ptr<AddressSpace> memory;
   pid_t vfork_parent = 0;      // a vfork child until it execs or exits: its parent sleeps
   bool creating_task = false;  // in a fork/clone the supervisor counts (see TaskTable::pending_tasks)
+  // Ptrace engine: resumed from its syscall-entry stop, so its next syscall
+  // stop is that call's exit (the kernel reports entry and exit in pairs;
+  // event stops in between are not syscall stops). A new task, or one after
+  // exec, starts with false: its next stop is read.
+  bool in_call = false;
   // What the next syscall-exit stop does:
   std::optional<long> pending_return;    // ptrace engine: a skipped call returns this
   std::optional<HeldCopy> copy;          // registers to restore, region space to give back
