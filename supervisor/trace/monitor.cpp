@@ -263,6 +263,7 @@ void Monitor::on_signal(int sig) {
     check_limits();
     release_due();
     if (detach_at_ && !detaching_ && !limit_hit_ && std::chrono::steady_clock::now() >= *detach_at_) start_detach();
+    if (detaching_) nudge_detach();
     return;
   }
   if (attaching_) {

@@ -93,6 +93,9 @@ class Monitor {
   // denied call's result to set, ...), which must not be detached before it.
   bool owes_exit_work(const Task& t) const;
   void start_detach();
+  // Detaching: tasks not yet detached are interrupted again (harmless when a
+  // stop is on its way), and after 5 s each is named on stderr with its state.
+  void nudge_detach();
 
   const compile::Plan& plan_;
   std::vector<sock_filter> filter_;
@@ -121,6 +124,8 @@ class Monitor {
   std::vector<pid_t> detached_;  // detached since the loop last removed them from tasks_
   std::set<pid_t> detached_tgids_;  // the processes of every task detached
   std::optional<std::chrono::steady_clock::time_point> detach_at_;
+  std::chrono::steady_clock::time_point detach_started_;  // when start_detach ran
+  int detach_nudges_ = 0;  // nudge_detach() rounds so far
 };
 
 }  // namespace sysgate::trace

@@ -9,6 +9,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
+#include <string>
+
 #include "trace/attach.hpp"
 #include "trace/monitor.hpp"
 #include "trace/stop_waiter.hpp"
@@ -26,6 +30,7 @@ constexpr unsigned long kAttachOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEF
 
 void Monitor::start_detach() {
   detaching_ = true;
+  detach_started_ = std::chrono::steady_clock::now();
   // Every task comes to a stop (PTRACE_INTERRUPT), where resume() detaches it
   // unless its call owes work at the exit stop; a task held for a `delay`
   // is already stopped, at a call that may run.
@@ -34,6 +39,24 @@ void Monitor::start_detach() {
   held_.clear();
   for (const auto& [when, tid] : held)
     if (tasks_.find(tid) != nullptr) resume(tid);
+}
+
+void Monitor::nudge_detach() {
+  const auto waited = std::chrono::steady_clock::now() - detach_started_;
+  if (waited < std::chrono::milliseconds(200 * (detach_nudges_ + 1))) return;
+  ++detach_nudges_;
+  for (pid_t tid : tasks_.tids()) ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
+  if (detach_nudges_ != 25) return;  // 5 s
+  for (pid_t tid : tasks_.tids()) {
+    std::ifstream in("/proc/" + std::to_string(tid) + "/stat");
+    std::string stat;
+    std::getline(in, stat);
+    auto paren = stat.rfind(')');
+    const Task* t = tasks_.find(tid);
+    std::fprintf(stderr, "sysgate: detaching: task %d has not stopped for 5 s (state %s%s)\n", tid,
+                 paren != std::string::npos && paren + 2 < stat.size() ? stat.substr(paren + 2, 1).c_str() : "gone",
+                 t != nullptr && owes_exit_work(*t) ? ", its call owes exit work" : "");
+  }
 }
 
 RunResult Monitor::attach(const std::vector<pid_t>& pids, limits::LimitEnforcer& limits,
@@ -71,7 +94,8 @@ RunResult Monitor::attach(const std::vector<pid_t>& pids, limits::LimitEnforcer&
                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(*detach_after_s));
   bool exited = false;  // every task has exited (none detached)
   {
-    Ticker ticker(tracer, limits.needs_ticks() || detach_at_.has_value());
+    // Always: --detach-after and limits, and a detach's nudges (nudge_detach).
+    Ticker ticker(tracer, true);
     while (!killed_ && !limit_hit_) {
       StopWaiter::Event e = waiter.next();
       if (e.signal != 0) {
