@@ -134,7 +134,7 @@ attach_bg() {
 attach_hang_dump() {
   local t tid
   for t in /proc/"$1"/task/*; do
-    echo "sysgate task ${t##*/}: $(proc_field "$1/task/${t##*/}" State) wchan=$(cat "$t/wchan" 2>/dev/null) syscall=$(cat "$t/syscall" 2>/dev/null)"
+    echo "sysgate task ${t##*/}: $(proc_field "$1/task/${t##*/}" State) wchan=$(cat "$t/wchan" 2>/dev/null) syscall=$(cat "$t/syscall" 2>/dev/null) sigpnd=$(proc_field "$1/task/${t##*/}" SigPnd) shdpnd=$(proc_field "$1/task/${t##*/}" ShdPnd) sigblk=$(proc_field "$1/task/${t##*/}" SigBlk)"
   done
   for t in /proc/[0-9]*/task/[0-9]*; do
     [ "$(proc_field "${t#/proc/}" TracerPid 2>/dev/null)" = "$1" ] || continue

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <initializer_list>
 
+#include "trace/supervisor_process.hpp"
+
 namespace sysgate::trace {
 namespace {
 
@@ -24,6 +26,10 @@ StopWaiter::StopWaiter() {
   with_chld_ = signals_;
   sigaddset(&with_chld_, SIGCHLD);
   pthread_sigmask(SIG_BLOCK, &with_chld_, &old_mask_);
+  // One that came while the run was prepared is pending again, for next().
+  const unsigned early = take_early_signals();
+  for (int s : {SIGINT, SIGTERM, SIGHUP})
+    if ((early & (1u << s)) != 0) raise(s);
   last_signal_check_ = now_ns();
 }
 
