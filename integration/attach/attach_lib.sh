@@ -64,6 +64,23 @@ require_attach() {
   command -v python3 >/dev/null || skip "python3 is needed to read the JSON reports"
 }
 
+# allow_all_policy: the path of a policy that allows every call.
+allow_all_policy() {
+  policy allow.yaml <<'EOP'
+version: 1
+default: allow
+EOP
+}
+
+# loop_files: A and D, two small files for att_loop to open and read
+# (allowed.txt "allowed", other.txt "other").
+loop_files() {
+  A=$WORK/allowed.txt
+  D=$WORK/other.txt
+  echo allowed >"$A"
+  echo other >"$D"
+}
+
 # start_prog NAME CMD...: CMD in the background, stdout $WORK/NAME.out, stderr
 # $WORK/NAME.err, stdin /dev/null; PROG_PID is its pid (a child of this shell:
 # `wait` gives its status).

@@ -16,11 +16,7 @@
 source "$(dirname "$0")/../attach_lib.sh"
 require_attach
 
-P=$(policy allow.yaml <<'EOP'
-version: 1
-default: allow
-EOP
-)
+P=$(allow_all_policy)
 SLACK_MS=${ATTACH_SLEEP_SLACK_MS:-900}
 
 log "--- read(2) of a FIFO"

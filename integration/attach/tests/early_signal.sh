@@ -13,15 +13,8 @@
 source "$(dirname "$0")/../attach_lib.sh"
 require_attach
 
-A=$WORK/allowed.txt
-D=$WORK/other.txt
-echo allowed >"$A"
-echo other >"$D"
-P=$(policy allow.yaml <<'EOP'
-version: 1
-default: allow
-EOP
-)
+loop_files
+P=$(allow_all_policy)
 start_prog loop "$PROGS/att_loop" -t 3 -i 0 -T 600 "$A" "$D"
 pid=$PROG_PID
 wait_line "$WORK/loop.out" '^phase who=t2 ' || { fail "att_loop did not start: $(cat "$WORK/loop.out")"; finish; }

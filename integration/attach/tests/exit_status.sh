@@ -11,15 +11,8 @@
 source "$(dirname "$0")/../attach_lib.sh"
 require_attach
 
-A=$WORK/allowed.txt
-D=$WORK/other.txt
-echo allowed >"$A"
-echo other >"$D"
-P=$(policy allow.yaml <<'EOP'
-version: 1
-default: allow
-EOP
-)
+loop_files
+P=$(allow_all_policy)
 
 log "--- exit status 3 while attached"
 start_prog loop "$PROGS/att_loop" -n 400 -x 3 "$A" "$D"

@@ -17,11 +17,7 @@
 source "$(dirname "$0")/../attach_lib.sh"
 require_attach
 
-P=$(policy allow.yaml <<'EOP'
-version: 1
-default: allow
-EOP
-)
+P=$(allow_all_policy)
 
 # lim_start NAME: att_limits reading commands from the FIFO $WORK/NAME.in,
 # held open for writing on fd 9 (closing it ends the program); LIM_PID.
@@ -103,31 +99,31 @@ exec 9>&-
 wait_prog "$pid"
 [ "$PROG_RC" = 0 ] && ok "att_limits exited 0 at the end of its input" || fail "att_limits exited $PROG_RC"
 
+# limit_kills NAME OPTION COMMAND VERDICT: attached to a fresh att_limits
+# with OPTION, COMMAND uses past it: the run ends with VERDICT and the
+# process dies of SIGKILL.
+limit_kills() {
+  attach_bg "sg_$1" --policy "$P" $2 --report "$REPORT.$1" "$pid"
+  wait_attached "$pid" || { att_wait; finish; }
+  lim_cmd "$3" 15
+  att_wait
+  expect_report "r[\"verdict\"] == \"$4\"" "$REPORT.$1"
+  wait_prog "$pid" 10
+  [ "$PROG_RC" = 137 ] && ok "att_limits killed (SIGKILL)" || fail "att_limits: expected 137, got $PROG_RC ('$LIM_RES')"
+  exec 9>&-
+}
+
 log "--- memory"
 lim_start mem
 pid=$LIM_PID
 lim_cmd "mem 16"
 expect_res '^mem: OK$' "16 MiB natively"
-attach_bg sg_mem --policy "$P" --memory 64MiB --report "$REPORT.mem" "$pid"
-wait_attached "$pid" || { att_wait; finish; }
-lim_cmd "mem 400" 15
-att_wait
-expect_report 'r["verdict"] == "MEMORY_LIMIT"' "$REPORT.mem"
-wait_prog "$pid" 10
-[ "$PROG_RC" = 137 ] && ok "att_limits killed (SIGKILL)" || fail "att_limits: expected 137, got $PROG_RC ('$LIM_RES')"
-exec 9>&-
+limit_kills mem "--memory 64MiB" "mem 400" MEMORY_LIMIT
 
 log "--- processes"
 lim_start procs
 pid=$LIM_PID
-attach_bg sg_procs --policy "$P" --processes 4 --report "$REPORT.procs" "$pid"
-wait_attached "$pid" || { att_wait; finish; }
-lim_cmd "fork 10" 10
-att_wait
-expect_report 'r["verdict"] == "PROCESS_LIMIT"' "$REPORT.procs"
-wait_prog "$pid" 10
-[ "$PROG_RC" = 137 ] && ok "att_limits killed (SIGKILL)" || fail "att_limits: expected 137, got $PROG_RC ('$LIM_RES')"
-exec 9>&-
+limit_kills procs "--processes 4" "fork 10" PROCESS_LIMIT
 
 log "--- cpu_time, from the attach"
 lim_start cpu

@@ -23,15 +23,8 @@
 source "$(dirname "$0")/../attach_lib.sh"
 command -v python3 >/dev/null || skip "python3 is needed"
 
-A=$WORK/allowed.txt
-D=$WORK/other.txt
-echo allowed >"$A"
-echo other >"$D"
-P=$(policy allow.yaml <<'EOP'
-version: 1
-default: allow
-EOP
-)
+loop_files
+P=$(allow_all_policy)
 stop=$WORK/stop
 start_prog loop "$PROGS/att_loop" -s "$stop" -T 100 "$A" "$D"
 pid=$PROG_PID

@@ -17,11 +17,7 @@
 source "$(dirname "$0")/../attach_lib.sh"
 require_attach
 
-P=$(policy allow.yaml <<'EOP'
-version: 1
-default: allow
-EOP
-)
+P=$(allow_all_policy)
 N=${SIGNAL_CYCLES:-20}
 
 log "--- SIGUSR1 around $N attach/detach cycles"
