@@ -598,5 +598,28 @@ TEST(CompilerPlan, DensePerAbiTables) {
   EXPECT_EQ(ptrace, seccomp);
 }
 
+// `view: true`: the kernel answers stat-like calls in the view, every other
+// path call stops; not in audit mode, with a private /tmp or an access report.
+TEST(CompilerSections, ViewAnswersStatLikeCallsInTheKernel) {
+  const std::string fs = "default: allow\nfilesystem: {view: true, read: [\"/usr/**\"]}\n";
+  Plan p = plan_of(fs);
+  EXPECT_TRUE(p.filesystem.view_answers_stat);
+  for (const char* name : {"stat", "lstat", "newfstatat", "statx", "readlink", "readlinkat", "statfs", "chdir"})
+    EXPECT_EQ(call_plan(p, name).kernel, KernelVerdict::Allow) << name;
+  for (const char* name : {"openat", "open", "access", "faccessat2", "execve", "getxattr", "unlink", "mkdir"})
+    EXPECT_EQ(call_plan(p, name).kernel, KernelVerdict::Trace) << name;
+  EXPECT_EQ(call_plan(plan_of(fs, Engine::Ptrace), "newfstatat").kernel, KernelVerdict::Allow);
+  Plan without = plan_of("default: allow\nfilesystem: {read: [\"/usr/**\"]}\n");
+  EXPECT_EQ(call_plan(without, "newfstatat").kernel, KernelVerdict::Trace);
+  Plan audit = plan_of("mode: audit\n" + fs);
+  EXPECT_EQ(call_plan(audit, "newfstatat").kernel, KernelVerdict::Trace);
+  Policy every = load(fs);
+  every.filesystem.every_call_stops = true;
+  EXPECT_EQ(call_plan(compile(std::move(every), Engine::Seccomp), "readlink").kernel, KernelVerdict::Trace);
+  Policy tmp = load(fs);
+  tmp.tmp_redirects.emplace_back("/tmp", "/run/x/tmp");
+  EXPECT_FALSE(compile(std::move(tmp), Engine::Seccomp).filesystem.view_answers_stat);
+}
+
 }  // namespace
 }  // namespace sysgate::compile

@@ -808,6 +808,28 @@ TEST(LoaderInclude, SectionsAreUnioned) {
   EXPECT_EQ(p.filesystem.error, 13);  // the including file's errno (its default) wins
 }
 
+// `view: true` binds whole trees and files: any other wildcard is refused where
+// it was written, in the including file or an included one.
+TEST(LoaderFilesystem, ViewTakesOnlyPathsAndTrees) {
+  Policy p = load(kHead + "filesystem:\n  view: true\n  read: [\"/usr/**\", /etc/passwd]\n  deny: [\"/usr/x/**\"]\n");
+  EXPECT_TRUE(p.filesystem.view);
+  EXPECT_FALSE(load(kHead + "filesystem: {read: [\"/usr/*/x\"]}\n").filesystem.view);
+  EXPECT_TRUE(OneError(kHead + "filesystem:\n  view: true\n  read: [\"/usr/**\", \"/home/*/src/**\"]\n", 4, 21,
+                       "with 'view: true', a read entry is a path P or a tree P/** without other wildcards"));
+  EXPECT_TRUE(OneError(kHead + "filesystem:\n  view: yes\n", 3, 9, "'view' is true or false"));
+  TempDir dir;
+  dir.write("base.yaml", kHead + "filesystem: {deny: [\"/etc/*.key\"]}\n");
+  std::string top = dir.write("top.yaml", kHead + "include: base.yaml\nfilesystem: {view: true, read: [\"/etc/**\"]}\n");
+  try {
+    policy::load_file(top, LoadOptions{dir.path()});
+    ADD_FAILURE() << "loaded";
+  } catch (const InputError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(e.diagnostics()[0].where.str(), dir.path() + "/base.yaml:2:21");
+    EXPECT_NE(e.diagnostics()[0].message.find("a deny entry"), std::string::npos);
+  }
+}
+
 // --- limits: units (issue 9, item 10) -------------------------------------------
 
 TEST(LoaderLimits, SizeWithoutUnitBelowOneMebibyteIsRefused) {

@@ -121,6 +121,13 @@ struct FilesystemSection {
   // first file that names it (entries added by sysgate have none).
   std::map<std::string, SourceLocation> where_of;
   int error = 13;  // EACCES
+  // `view: true`: the program's mount namespace shows only the entries' trees
+  // (fs/view.hpp), and stat-like calls are answered there by the kernel
+  // without a stop. Every entry is then `P` or `P/**`.
+  bool view = false;
+  // Set by the session for --access-report and --declared: every path call
+  // stops to be recorded, the view's stat-like ones too.
+  bool every_call_stops = false;
   SourceLocation where;
 };
 

@@ -11,6 +11,7 @@
 #include "compile/bpf_filter.hpp"
 #include "fs/landlock.hpp"
 #include "fs/masked_paths.hpp"
+#include "fs/view.hpp"
 #include "fs/user_namespace.hpp"
 #include "limits/enforcer.hpp"
 #include "trace/yama.hpp"
@@ -243,6 +244,21 @@ std::string explain(const compile::Plan& plan, bool with_bpf) {
       for (const auto& r : ll.rules)
         out << "    " << r.path << " access " << arch::landlock_fs_rights(r.access) << "\n";
       for (const auto& n : ll.notes) out << "    not covered: " << n << "\n";
+    }
+    if (p.filesystem.view) {
+      try {
+        auto view = fs::plan_view(p.filesystem, "");
+        out << "  view (the program's root shows only this; stat-like calls "
+            << (plan.filesystem.view_answers_stat ? "answered there by the kernel, not traced" : "still traced")
+            << "):\n";
+        if (!view.present) out << "    the real root\n";
+        for (const auto& b : view.binds) out << "    bound " << b.path << (b.directory ? "/" : "") << "\n";
+        for (const auto& l : view.links) out << "    link " << l.path << " -> " << l.target << "\n";
+        for (const auto& d : view.dirs) out << "    on the way " << d.path << "\n";
+        for (const auto& n : view.notes) out << "    note: " << n << "\n";
+      } catch (const std::runtime_error& e) {
+        out << "  view: run refused: " << e.what() << "\n";
+      }
     }
     auto masks = fs::plan_masks(p.filesystem);
     if (!masks.empty() || !masks.notes.empty()) {

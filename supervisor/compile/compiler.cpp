@@ -134,7 +134,8 @@ CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr, Pattern
     uniform = k;
   };
   call.filesystem =
-      plan.policy.filesystem.present && (fs::find_path_call(call.name) != nullptr || names_address(call.name));
+      plan.policy.filesystem.present && (fs::find_path_call(call.name) != nullptr || names_address(call.name)) &&
+      !(plan.filesystem.view_answers_stat && fs::only_looks(call.name));
   call.network = plan.policy.network.present && is_network_call(call.name);
   call.reads_memory = call.filesystem || call.network;
   for (const auto& cr : call.rules)
@@ -165,6 +166,8 @@ void compile_sections(Plan& plan, PatternPaths& canonical) {
   plan.filesystem.exec = globs(f.exec);
   plan.filesystem.deny = globs(f.deny);
   plan.filesystem.error = f.error;
+  plan.filesystem.view_answers_stat =
+      f.present && f.view && !plan.policy.audit && plan.policy.tmp_redirects.empty() && !f.every_call_stops;
   // A hard link reaches a denied file under another name: denied files that
   // exist now are also known by (device, inode).
   for (const auto& d : f.deny) {

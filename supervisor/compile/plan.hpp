@@ -43,6 +43,10 @@ struct CompiledFilesystem {
   std::vector<fs::PathPattern> read, write, exec, deny;
   std::vector<std::pair<unsigned long, unsigned long>> deny_inodes;  // (dev, ino) of existing denied files
   int error = 0;
+  // Stat-like calls are answered by the kernel in the view (fs/view.hpp), not
+  // stopped: `view: true`, enforced (not audit mode), no private /tmp to
+  // redirect them to, no access report to record them in.
+  bool view_answers_stat = false;
 };
 
 struct CompiledNetwork {

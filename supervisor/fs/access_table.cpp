@@ -109,6 +109,11 @@ static_assert(sorted(), "kCalls must stay sorted by name");
 
 std::span<const PathCall> all_path_calls() { return kCalls; }
 
+bool only_looks(std::string_view syscall) {
+  const PathCall* c = find_path_call(syscall);
+  return c != nullptr && c->count == 1 && c->args[0].access == A::Stat && c->args[0].rule == R::Fixed;
+}
+
 const PathCall* find_path_call(std::string_view syscall) {
   auto it = std::lower_bound(std::begin(kCalls), std::end(kCalls), syscall,
                              [](const PathCall& c, std::string_view n) { return c.name < n; });

@@ -50,6 +50,9 @@ struct PathCall {
 };
 
 const PathCall* find_path_call(std::string_view syscall);
+// Whether the call only looks at metadata, whatever its arguments: stat,
+// lstat, newfstatat, statx, readlink(at), statfs, chdir, name_to_handle_at.
+bool only_looks(std::string_view syscall);
 std::span<const PathCall> all_path_calls();
 
 // The access a call makes through one path argument, given its arguments.

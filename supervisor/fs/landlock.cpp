@@ -52,35 +52,6 @@ std::string existing(std::string p) {
   return p;
 }
 
-// PT_INTERP of an ELF file, or the interpreter of a #! script.
-std::string interpreter_of(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  char head[256] = {};
-  in.read(head, sizeof head);
-  if (head[0] == '#' && head[1] == '!') {
-    std::string line(head + 2, static_cast<std::size_t>(in.gcount() > 2 ? in.gcount() - 2 : 0));
-    line = line.substr(0, line.find('\n'));
-    auto b = line.find_first_not_of(" \t");
-    if (b == std::string::npos) return {};
-    line = line.substr(b);
-    return line.substr(0, line.find_first_of(" \t"));
-  }
-  if (std::memcmp(head, ELFMAG, SELFMAG) != 0 || head[EI_CLASS] != ELFCLASS64) return {};
-  Elf64_Ehdr eh;
-  std::memcpy(&eh, head, sizeof eh);
-  for (int i = 0; i < eh.e_phnum; ++i) {
-    Elf64_Phdr ph;
-    in.clear();
-    in.seekg(static_cast<std::streamoff>(eh.e_phoff + static_cast<std::uint64_t>(i) * eh.e_phentsize));
-    if (!in.read(reinterpret_cast<char*>(&ph), sizeof ph)) return {};
-    if (ph.p_type != PT_INTERP) continue;
-    std::string interp(ph.p_filesz, '\0');
-    in.seekg(static_cast<std::streamoff>(ph.p_offset));
-    in.read(interp.data(), static_cast<std::streamsize>(ph.p_filesz));
-    return interp.c_str();
-  }
-  return {};
-}
 
 // `inner` is `outer` or lies below it.
 bool within(const std::string& inner, const std::string& outer) {
@@ -121,6 +92,35 @@ void keep_writes_off_proc(std::map<std::string, std::uint64_t>& rights, std::vec
 }
 
 }  // namespace
+
+std::string interpreter_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[256] = {};
+  in.read(head, sizeof head);
+  if (head[0] == '#' && head[1] == '!') {
+    std::string line(head + 2, static_cast<std::size_t>(in.gcount() > 2 ? in.gcount() - 2 : 0));
+    line = line.substr(0, line.find('\n'));
+    auto b = line.find_first_not_of(" \t");
+    if (b == std::string::npos) return {};
+    line = line.substr(b);
+    return line.substr(0, line.find_first_of(" \t"));
+  }
+  if (std::memcmp(head, ELFMAG, SELFMAG) != 0 || head[EI_CLASS] != ELFCLASS64) return {};
+  Elf64_Ehdr eh;
+  std::memcpy(&eh, head, sizeof eh);
+  for (int i = 0; i < eh.e_phnum; ++i) {
+    Elf64_Phdr ph;
+    in.clear();
+    in.seekg(static_cast<std::streamoff>(eh.e_phoff + static_cast<std::uint64_t>(i) * eh.e_phentsize));
+    if (!in.read(reinterpret_cast<char*>(&ph), sizeof ph)) return {};
+    if (ph.p_type != PT_INTERP) continue;
+    std::string interp(ph.p_filesz, '\0');
+    in.seekg(static_cast<std::streamoff>(ph.p_offset));
+    in.read(interp.data(), static_cast<std::streamsize>(ph.p_filesz));
+    return interp.c_str();
+  }
+  return {};
+}
 
 std::vector<std::string> proc_mounts() {
   std::vector<std::string> out;

@@ -29,6 +29,8 @@ struct LandlockPlan {
 };
 
 int landlock_abi();
+// PT_INTERP of an ELF file, or the interpreter of a #! script; empty if neither.
+std::string interpreter_of(const std::string& path);
 // Signals from the sandbox may only reach the sandbox (Landlock ABI 6+).
 // False when the kernel cannot scope signals.
 bool scope_signals(LandlockPlan& plan);

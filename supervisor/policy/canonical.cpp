@@ -53,7 +53,8 @@ std::string canonical_text(const Policy& p) {
   }
   j["rules"] = rules;
   j["filesystem"] = {{"present", p.filesystem.present}, {"read", p.filesystem.read}, {"write", p.filesystem.write},
-                     {"exec", p.filesystem.exec},       {"deny", p.filesystem.deny},   {"errno", p.filesystem.error}};
+                     {"exec", p.filesystem.exec},       {"deny", p.filesystem.deny},   {"errno", p.filesystem.error},
+                     {"view", p.filesystem.view}};
   j["network"] = {{"present", p.network.present}, {"allow", p.network.allow}, {"errno", p.network.error}};
   const Limits& l = p.limits;
   j["limits"] = {{"cpu_time", opt(l.cpu_time_s)}, {"wall_time", opt(l.wall_time_s)}, {"memory", opt(l.memory)},

@@ -992,9 +992,9 @@ class FileParser {
   }
 
   void parse_filesystem(const YAML::Node& v, FilesystemSection& fs) {
-    static const std::vector<std::string_view> keys = {"read", "write", "exec", "deny", "errno"};
+    static const std::vector<std::string_view> keys = {"read", "write", "exec", "deny", "errno", "view"};
     if (!v.IsMap()) {
-      error(v.Mark(), "'filesystem' must be a mapping with read, write, exec, deny, errno");
+      error(v.Mark(), "'filesystem' must be a mapping with read, write, exec, deny, errno, view");
       return;
     }
     check_keys(v, keys, "filesystem");
@@ -1006,6 +1006,14 @@ class FileParser {
     if (auto n = v["deny"]) fs.deny = pattern_list(n, "deny", true, &fs.where_of, "deny:");
     if (auto n = v["errno"])
       if (auto e = parse_errno(n)) fs.error = *e;
+    if (auto n = v["view"]) {
+      if (scalar(n, "view")) {
+        if (n.Scalar() == "true")
+          fs.view = true;
+        else if (n.Scalar() != "false")
+          error(n.Mark(), "'view' is true or false");
+      }
+    }
   }
 
   void parse_network(const YAML::Node& v, NetworkSection& net) {
@@ -1140,6 +1148,7 @@ void merge_filesystem(FilesystemSection& mine, const FilesystemSection& sub) {
   append(mine.write, sub.write);
   append(mine.exec, sub.exec);
   append(mine.deny, sub.deny);
+  mine.view = mine.view || sub.view;
   mine.where_of.insert(sub.where_of.begin(), sub.where_of.end());  // the including file's place wins
 }
 
@@ -1225,6 +1234,21 @@ Policy finish(const Source& src, const LoadOptions& options) {
   std::map<std::string, std::string> outer;
   if (!options.rundir.empty()) outer[std::string(kRundirVar)] = options.rundir;
   FilePolicy fp = merger.load(src, sources, stack, outer);
+  // A view binds whole trees and single files (fs/view.hpp): an entry with a
+  // wildcard elsewhere would show the program more than the entry allows.
+  if (fp.filesystem.view) {
+    const auto& f = fp.filesystem;
+    for (const auto& [list, entries] : {std::pair{"read", &f.read}, {"write", &f.write}, {"exec", &f.exec}, {"deny", &f.deny}})
+      for (const auto& e : *entries) {
+        std::string_view s = e;
+        if (s.ends_with("/**")) s.remove_suffix(3);
+        if (s.find('*') == std::string_view::npos) continue;
+        auto at = f.where_of.find(std::string(list) + ":" + e);
+        errors.push_back({at != f.where_of.end() ? at->second : f.where,
+                          std::string("with 'view: true', a ") + list +
+                              " entry is a path P or a tree P/** without other wildcards, got '" + e + "'"});
+      }
+  }
   if (!errors.empty()) {
     // In reading order: the top file first, then its includes as they were
     // read; within a file by line and column.

@@ -76,6 +76,7 @@ std::string run_report(const ReportInputs& in) {
       {"masks", g.masks == 0 ? J(nullptr)
                              : J{{"count", g.masks},
                                  {"namespace", g.masks_in_user_namespace ? "user" : "mount"}}},
+      {"view", !g.view ? J(nullptr) : J{{"trees", g.view_trees}, {"stat_answered_by_kernel", g.view_answers_stat}}},
       {"cgroups", cgroups}};
   j["error"] = r.error.empty() ? J(nullptr) : J(r.error);
   return json_text(j);  // never throws on the program's bytes

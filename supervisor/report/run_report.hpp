@@ -20,6 +20,9 @@ struct Guarantees {
   bool signals_scoped = false;    // signals reach only the sandbox
   std::size_t masks = 0;          // deny entries masked
   bool masks_in_user_namespace = false;
+  std::size_t view_trees = 0;     // `view: true`: trees and files bound into the view
+  bool view = false;
+  bool view_answers_stat = false; // stat-like calls answered by the kernel there, unstopped
   std::string cgroups;            // the run's cgroup directories, space-separated
 };
 

@@ -17,6 +17,7 @@
 #include "compile/bpf_filter.hpp"
 #include "fs/landlock.hpp"
 #include "fs/masked_paths.hpp"
+#include "fs/view.hpp"
 #include "fs/path_pattern.hpp"
 #include "fs/user_namespace.hpp"
 #include "policy/canonical.hpp"
@@ -217,6 +218,9 @@ void Session::prepare_attach() {
   // What only a program started by sysgate can be given is refused, not dropped.
   const Policy& p = *policy_;
   if (p.private_tmp) throw setup_error("the policy's 'tmp: private' cannot be given to a running process");
+  if (p.filesystem.view)
+    throw setup_error("the policy's filesystem 'view: true' cannot be given to a running process (its mount namespace "
+                      "is its own)");
   if (p.user) throw setup_error("the policy's 'user: " + *p.user + "' cannot be given to a running process");
   const Limits& l = p.limits;
   if (l.output)
@@ -299,6 +303,7 @@ void Session::prepare() {
     // Every file and socket call must stop to be seen: without sections of
     // its own, the policy gets ones that allow everything.
     accesses_ = std::make_unique<access::AccessRecord>();
+    policy_->filesystem.every_call_stops = true;
     if (!policy_->filesystem.present) {
       policy_->filesystem.present = true;
       policy_->filesystem.read = policy_->filesystem.write = policy_->filesystem.exec = {"/**"};
@@ -365,13 +370,29 @@ void Session::prepare() {
       throw setup_error(
           "this kernel has no Landlock: the filesystem section would be enforced by the supervisor alone, open to "
           "races; pass --allow-weaker=landlock to run anyway");
+    if (policy_->filesystem.view) {
+      try {
+        spec_.view = fs::plan_view(policy_->filesystem, found.path);
+      } catch (const std::runtime_error& e) {
+        throw setup_error(e.what());
+      }
+      std::string here = fs::normalize(cwd);
+      if (char real[PATH_MAX]; realpath(cwd.c_str(), real) != nullptr) here = real;
+      if (!fs::in_view(spec_.view, here))
+        throw setup_error("the working directory " + here +
+                          " is not in the filesystem view (view: true shows only what the entries name); run from "
+                          "inside an entry's tree or add it");
+    }
     spec_.masks = fs::plan_masks(policy_->filesystem);
-    if (!spec_.masks.empty() && !fs::can_mask()) {
+    if ((!spec_.masks.empty() || spec_.view.present) && !fs::can_mask()) {
       // Without CAP_SYS_ADMIN: in a user namespace of the caller's own.
       std::string obstacle = fs::user_namespace_obstacle();
       if (obstacle.empty()) {
         spec_.masks.in_user_namespace = true;
       } else {
+        if (spec_.view.present)
+          throw setup_error("the filesystem view (view: true) is built in a private mount namespace, which needs "
+                            "CAP_SYS_ADMIN or a user namespace, and " + obstacle);
         if (!weaker("masks"))
           throw setup_error("deny entries are masked in a private mount namespace, which needs CAP_SYS_ADMIN or a user "
                             "namespace, and " + obstacle + ": without masks a rename or symlink swap racing the "
@@ -381,7 +402,7 @@ void Session::prepare() {
     }
     // The child changes directory after masking, by path, so that a working
     // directory inside a masked tree is refused rather than kept beneath it.
-    if (!spec_.masks.empty() && spec_.cwd.empty()) spec_.cwd = cwd;
+    if ((!spec_.masks.empty() || spec_.view.present) && spec_.cwd.empty()) spec_.cwd = cwd;
   }
   const bool landlock_section = spec_.landlock.handled != 0;
   // sysgate's own guarantee, in every mode: no /proc/PID/mem opened for writing.
@@ -395,6 +416,8 @@ void Session::prepare() {
   }
   guarantees_.masks = spec_.masks.masks.size();
   guarantees_.masks_in_user_namespace = spec_.masks.in_user_namespace;
+  guarantees_.view = spec_.view.present;
+  guarantees_.view_trees = spec_.view.binds.size();
 
   for (const auto& r : policy_->rules) uses_seed_ = uses_seed_ || (r.when && r.when->probability);
   if (c.seed) {
@@ -405,6 +428,7 @@ void Session::prepare() {
   }
 
   plan_.emplace(compile::compile(std::move(*policy_), c.engine));
+  guarantees_.view_answers_stat = plan_->filesystem.view_answers_stat;
   policy_.reset();
   if (c.engine == compile::Engine::Seccomp) {
     try {

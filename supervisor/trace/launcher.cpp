@@ -101,6 +101,7 @@ const char* describe(ChildStep step) {
     case ChildStep::NoNewPrivs: return "setting no_new_privs";
     case ChildStep::Landlock: return "applying the Landlock ruleset";
     case ChildStep::Seccomp: return "loading the seccomp filter";
+    case ChildStep::View: return "building the filesystem view in a private mount namespace";
   }
   return "setting up the program";
 }
@@ -147,8 +148,9 @@ Launched launch(const LaunchSpec& spec) {
     // Needs CAP_SYS_ADMIN, so before the uid changes; before Landlock, which
     // forbids mount changes; before chdir, so a working directory inside a
     // masked tree is refused rather than kept open beneath the mask.
-    if (spec.masks.in_user_namespace && !spec.masks.empty())
+    if (spec.masks.in_user_namespace && (!spec.masks.empty() || spec.view.present))
       if (int e = fs::enter_user_namespace(getuid(), getgid()); e != 0) child_fail(keep, ChildStep::Masks, e);
+    if (int e = fs::apply_view(spec.view); e != 0) child_fail(keep, ChildStep::View, e);
     if (int e = fs::apply_masks(spec.masks); e != 0) child_fail(keep, ChildStep::Masks, e);
     if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) child_fail(keep, ChildStep::Cwd, errno);
     lock_securebits(spec.keep_caps);

@@ -14,6 +14,7 @@
 
 #include "fs/landlock.hpp"
 #include "fs/masked_paths.hpp"
+#include "fs/view.hpp"
 
 namespace sysgate::trace {
 
@@ -37,6 +38,7 @@ struct LaunchSpec {
   // -1, or a kernel that refuses it: the child is forked where sysgate is.
   int cgroup_fd = -1;
   fs::LandlockPlan landlock;  // abi 0: none
+  fs::ViewPlan view;          // `view: true`: the program's root shows only the entries
   fs::MaskPlan masks;         // deny entries hidden in a private mount namespace
   std::vector<sock_filter> filter;  // empty: no filter (ptrace engine)
   bool stop_before_exec = false;    // raise SIGSTOP right before execve (ptrace engine)
@@ -44,7 +46,7 @@ struct LaunchSpec {
 };
 
 // What the child was doing when it failed before running the program.
-enum class ChildStep : int { Exec, Stdio, Masks, Cwd, Credentials, NoNewPrivs, Landlock, Seccomp };
+enum class ChildStep : int { Exec, Stdio, Masks, Cwd, Credentials, NoNewPrivs, Landlock, Seccomp, View };
 const char* describe(ChildStep step);
 
 struct Launched {
