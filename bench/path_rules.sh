@@ -4,8 +4,10 @@
 # native and `strace -f --seccomp-bpf -e trace=%file`; and the GoogleTest build
 # under a hermetic filesystem policy against native. Next to sysgate, the floor
 # tracer (floor_tracer.c) stops on exactly the calls the policy traces and does
-# nothing else: what those stops alone cost here. One run, interleaved,
-# medians. See bench/README.md.
+# nothing else: what those stops alone cost here. The build also runs under
+# the same policy with `view: true` (the kernel answers stat-like calls in the
+# filesystem view), and the floor tracer with that policy's stops. One run,
+# interleaved, medians. See bench/README.md.
 #
 #   BENCH_REPS=N         repetitions of the loop (default 5)
 #   BENCH_BUILD_REPS=N   repetitions of the build (default 2; 0 skips it)
@@ -37,11 +39,14 @@ filesystem:
   write: ["$tmp/**", /dev/null, /dev/tty]
   exec: ["/usr/bin/**", "/usr/lib/**", "/usr/libexec/**"]
 EOP
-"$sysgate" check "$tmp/loop.yaml" "$tmp/build.yaml" >/dev/null
+# The same with the filesystem view: stat-like calls answered by the kernel.
+sed 's/^filesystem:$/filesystem:\n  view: true/' "$tmp/build.yaml" >"$tmp/view.yaml"
+"$sysgate" check "$tmp/loop.yaml" "$tmp/build.yaml" "$tmp/view.yaml" >/dev/null
 # The x86_64 calls a policy makes stop, as `sysgate explain` lists them.
 traced() { "$sysgate" explain "$1" | awk '/^ABI x86_64/ { on = 1; next } /^ABI / { on = 0 } on && $1 ~ /^[0-9]+$/ && $3 == "traced:" { printf "%s%s", sep, $1; sep = "," }'; }
 loop_calls=$(traced "$tmp/loop.yaml")
 build_calls=$(traced "$tmp/build.yaml")
+view_calls=$(traced "$tmp/view.yaml")
 
 declare -A t
 run() {  # runner -> in-process seconds of the openat loop
@@ -73,6 +78,8 @@ if ((build_reps > 0)); then
       native) sh -c "cmake -S /usr/src/googletest -B $dir >/dev/null && make -C $dir -j2 >/dev/null" ;;
       sysgate) "$sysgate" run --policy "$tmp/build.yaml" -- sh -c "cmake -S /usr/src/googletest -B $dir >/dev/null && make -C $dir -j2 >/dev/null" 2>/dev/null ;;
       floor) "$tmp/floor" "$build_calls" -- sh -c "cmake -S /usr/src/googletest -B $dir >/dev/null && make -C $dir -j2 >/dev/null" ;;
+      view) "$sysgate" run --policy "$tmp/view.yaml" --cwd "$tmp" -- sh -c "cmake -S /usr/src/googletest -B $dir >/dev/null && make -C $dir -j2 >/dev/null" 2>/dev/null ;;
+      floor-view) "$tmp/floor" "$view_calls" -- sh -c "cmake -S /usr/src/googletest -B $dir >/dev/null && make -C $dir -j2 >/dev/null" ;;
     esac
     e=$(date +%s.%N)
     rm -rf "$dir"
@@ -80,17 +87,25 @@ if ((build_reps > 0)); then
   }
   declare -A b
   for ((i = 0; i < build_reps; i++)); do
-    for r in native sysgate floor; do b[$r]+="$(gb "$r") "; done
+    for r in native sysgate floor view floor-view; do b[$r]+="$(gb "$r") "; done
   done
   bn=$(echo "${b[native]}" | tr ' ' '\n' | grep . | median)
-  bs=$(echo "${b[sysgate]}" | tr ' ' '\n' | grep . | median)
   echo
   echo "### GoogleTest build (cmake + make -j2) under a hermetic filesystem policy, wall seconds, median of $build_reps"
   echo
-  bf=$(echo "${b[floor]}" | tr ' ' '\n' | grep . | median)
-  echo "| native | sysgate | ratio | floor tracer, same calls stop | ratio |"
-  echo "|---|---|---|---|---|"
-  awk -v n="$bn" -v s="$bs" -v f="$bf" 'BEGIN { printf "| %.2f | %.2f | x%.2f | %.2f | x%.2f |\n", n, s, s / n, f, f / n }'
+  echo "| runner | seconds | ratio to native |"
+  echo "|---|---|---|"
+  for r in native sysgate floor view floor-view; do
+    m=$(echo "${b[$r]}" | tr ' ' '\n' | grep . | median)
+    case $r in
+      sysgate) name="sysgate, every path call stops" ;;
+      floor) name="floor tracer, the same calls stop" ;;
+      view) name="sysgate, view: true (stat-like calls answered by the kernel)" ;;
+      floor-view) name="floor tracer, the same calls as view: true stop" ;;
+      *) name=$r ;;
+    esac
+    awk -v m="$m" -v n="$bn" -v r="$name" 'BEGIN { printf "| %s | %.2f | x%.2f |\n", r, m, m / n }'
+  done
 fi
 echo
 echo "($(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
