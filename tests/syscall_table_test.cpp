@@ -2,8 +2,11 @@
 // symbolic constants.
 #include <gtest/gtest.h>
 #include <linux/audit.h>
+#include <seccomp.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,6 +18,33 @@
 
 namespace sysgate::arch {
 namespace {
+
+// The names written at build time are libseccomp's, number by number and
+// name by name (a name of two numbers: the lower one), on every ABI.
+TEST(AbiNames, AreLibseccompsForEveryNumber) {
+  for (Abi abi : all_abis()) {
+    const AbiInfo& info = abi_info(abi);
+    std::map<std::string, int> first;
+    int known = 0;
+    for (int i = 0; i < 1024; ++i) {
+      const int nr = static_cast<int>(info.nr_base) + i;
+      char* name = seccomp_syscall_resolve_num_arch(info.scmp_arch, nr);
+      EXPECT_EQ(syscall_name(abi, nr), name != nullptr ? std::string(name) : std::string()) << to_string(abi) << " " << nr;
+      if (name != nullptr) {
+        first.emplace(name, nr);
+        ++known;
+        EXPECT_LE(nr, info.highest_nr);
+      }
+      std::free(name);
+    }
+    EXPECT_GT(known, 300) << to_string(abi);
+    for (const auto& [name, nr] : first) EXPECT_EQ(syscall_number(abi, name), nr) << to_string(abi) << " " << name;
+  }
+  EXPECT_EQ(syscall_number(Abi::X86_64, "no_such_call"), -1);
+  EXPECT_EQ(syscall_number(Abi::X86_64, ""), -1);
+  EXPECT_EQ(syscall_name(Abi::X86_64, -5), "");
+  EXPECT_EQ(syscall_name(Abi::X86_64, 100000), "");
+}
 
 TEST(SyscallTable, SortedAndUnique) {
   auto all = all_syscalls();

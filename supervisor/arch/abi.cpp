@@ -3,36 +3,30 @@
 #include <linux/audit.h>
 #include <seccomp.h>
 
+#include <algorithm>
 #include <array>
-#include <cstdlib>
+#include <span>
 #include <string>
-#include <unordered_map>
-#include <vector>
+#include <string_view>
 
 namespace sysgate::arch {
 namespace {
 
 constexpr std::uint32_t kX32Bit = 0x40000000;
 
-// Every name libseccomp knows for an ABI, by number (index = nr - base),
-// read once: resolving names is the bulk of a policy's compile time otherwise.
-struct Names {
-  std::vector<std::string> by_index;
-  std::unordered_map<std::string, int> numbers;
+struct NumberOf {
+  const char* name;
+  int nr;
 };
+#include "syscall_names.inc"  // kNames_ABI (by index from the base), kNumbers_ABI (sorted by name)
 
-Names scan(std::uint32_t scmp_arch, std::uint32_t base) {
-  Names n;
-  for (int nr = 0; nr < 1024; ++nr) {
-    char* name = seccomp_syscall_resolve_num_arch(scmp_arch, static_cast<int>(base) + nr);
-    if (name == nullptr) continue;
-    if (n.by_index.size() <= static_cast<std::size_t>(nr)) n.by_index.resize(static_cast<std::size_t>(nr) + 1);
-    n.by_index[static_cast<std::size_t>(nr)] = name;
-    n.numbers.emplace(name, static_cast<int>(base) + nr);
-    std::free(name);
-  }
-  return n;
-}
+// Every name libseccomp knows for an ABI, written at build time
+// (scripts/gen_syscall_names.cpp): resolving names was the bulk of a policy's
+// compile time, and scanning libseccomp for them 6 % of a run's.
+struct Names {
+  std::span<const char* const> by_index;
+  std::span<const NumberOf> numbers;
+};
 
 struct Table {
   std::array<AbiInfo, 3> info;
@@ -45,11 +39,9 @@ Table make_table() {
               {Abi::I386, "i386", AUDIT_ARCH_I386, SCMP_ARCH_X86, 0, false, 0},
               {Abi::X32, "x32", AUDIT_ARCH_X86_64, SCMP_ARCH_X32, kX32Bit, false, 0},
           }},
-          {}};
-  for (std::size_t i = 0; i < t.info.size(); ++i) {
-    t.names[i] = scan(t.info[i].scmp_arch, t.info[i].nr_base);
+          {{{kNames_x86_64, kNumbers_x86_64}, {kNames_i386, kNumbers_i386}, {kNames_x32, kNumbers_x32}}}};
+  for (std::size_t i = 0; i < t.info.size(); ++i)
     t.info[i].highest_nr = static_cast<int>(t.info[i].nr_base) + static_cast<int>(t.names[i].by_index.size()) - 1;
-  }
   return t;
 }
 
@@ -84,15 +76,17 @@ int syscall_number(Abi abi, std::string_view name) {
   // Includes i386's direct socket and IPC calls, for which libseccomp's name
   // lookup answers its socketcall/ipc pseudo numbers.
   const Names& n = table().names[static_cast<std::size_t>(abi)];
-  auto it = n.numbers.find(std::string(name));
-  return it == n.numbers.end() ? -1 : it->second;
+  auto it = std::lower_bound(n.numbers.begin(), n.numbers.end(), name,
+                             [](const NumberOf& e, std::string_view v) { return std::string_view(e.name) < v; });
+  return it == n.numbers.end() || std::string_view(it->name) != name ? -1 : it->nr;
 }
 
 std::string syscall_name(Abi abi, long nr) {
   const AbiInfo& info = abi_info(abi);
   const Names& n = table().names[static_cast<std::size_t>(abi)];
   long i = nr - static_cast<long>(info.nr_base);
-  if (i < 0 || static_cast<std::size_t>(i) >= n.by_index.size()) return {};
+  if (i < 0 || static_cast<std::size_t>(i) >= n.by_index.size() || n.by_index[static_cast<std::size_t>(i)] == nullptr)
+    return {};
   return n.by_index[static_cast<std::size_t>(i)];
 }
 
