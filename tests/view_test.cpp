@@ -90,6 +90,23 @@ TEST_F(ViewTest, TheWholeTreeNeedsNoView) {
   auto p = plan_view(section({"/**"}), "/bin/true");
   EXPECT_FALSE(p.present);
   EXPECT_TRUE(in_view(p, "/anything"));
+  // The root alone is not the whole tree.
+  auto q = plan_view(section({"/", dir_ + "/a/**"}), "/bin/true");
+  EXPECT_TRUE(q.present);
+  EXPECT_FALSE(in_view(q, "/etc/passwd"));
+}
+
+// A directory named without /** is shown, not what it holds; an entry written
+// through a symlink is reached by that name.
+TEST_F(ViewTest, ABareDirectoryIsShownEmptyAndALinkedEntryByItsName) {
+  auto p = plan_view(section({dir_ + "/out", dir_ + "/to-b/**"}), "/bin/true");
+  EXPECT_TRUE(in_view(p, dir_ + "/out"));
+  EXPECT_FALSE(in_view(p, dir_ + "/out/h"));
+  auto binds = paths(p.binds);
+  EXPECT_EQ(std::find(binds.begin(), binds.end(), dir_ + "/out"), binds.end());
+  EXPECT_NE(std::find(binds.begin(), binds.end(), dir_ + "/a/b"), binds.end());
+  auto links = paths(p.links);
+  EXPECT_NE(std::find(links.begin(), links.end(), dir_ + "/to-b"), links.end());
 }
 
 TEST_F(ViewTest, TheInterpreterIsShownByTheNameTheKernelUses) {

@@ -87,10 +87,12 @@ struct Builder {
 ViewPlan plan_view(const FilesystemSection& section, const std::string& program) {
   ViewPlan plan;
   Builder b;
+  std::vector<std::string> named;  // entries whose path, as written, goes through a symlink
+  std::set<std::string> bare_dirs;  // directories named without /**: shown, their contents not
   auto add = [&](const std::string& entry, bool write) {
     std::string literal = entry;
-    if (literal.size() > 3 && literal.ends_with("/**")) literal.resize(literal.size() - 3);
-    if (literal == "/**") literal = "/";
+    const bool tree = entry == "/**" || (literal.size() > 3 && literal.ends_with("/**"));
+    if (tree) literal.resize(entry == "/**" ? 1 : literal.size() - 3);
     std::string real = real_path(literal);
     struct stat st{};
     if (real.empty() || stat(real.c_str(), &st) != 0) {
@@ -99,6 +101,11 @@ ViewPlan plan_view(const FilesystemSection& section, const std::string& program)
                                  "' does not exist, and what the program made there would be outside the view; "
                                  "create it before the run or name the directory that will hold it");
       plan.notes.push_back("'" + entry + "': does not exist, not in the view");
+      return;
+    }
+    if (real != literal) named.push_back(literal);
+    if (S_ISDIR(st.st_mode) && !tree) {
+      bare_dirs.insert(real);  // the entry allows the directory, not what it holds
       return;
     }
     b.binds[real] = S_ISDIR(st.st_mode);
@@ -111,9 +118,12 @@ ViewPlan plan_view(const FilesystemSection& section, const std::string& program)
     return plan;
   }
   plan.present = true;
-  // The kernel opens the ELF interpreter by the name the program gives.
+  // The kernel opens the ELF interpreter by the name the program gives; an
+  // entry written through a symlink is reached by that name too.
   for (const std::string& interp : {interpreter_of(program), std::string("/lib64/ld-linux-x86-64.so.2")})
     if (!interp.empty()) b.expose(interp);
+  for (const auto& n : named) b.expose(n);
+  for (const auto& d : bare_dirs) b.dirs.insert(d);
 
   // Outermost binds only: a tree bound recursively brings what lies beneath.
   std::vector<std::pair<std::string, bool>> outer;
