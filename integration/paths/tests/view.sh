@@ -92,6 +92,34 @@ expect_file_content "$W/out/f" OUT
 expect_that "no mount of the view is left in the caller's namespace" \
   test "$(wc -l </proc/self/mountinfo)" -eq "$mounts_before"
 
+# Hostile: a thread flips the path of the calls between an allowed file and
+# one outside the view while they stop, and a child swaps a symlink between
+# the two; the checked call or the view refuses every one.
+mkdir -p "$W/ot"
+echo SECRET >"$W/ot/f2"
+echo ALLOWED >"$W/in/f2"
+ln -s f2 "$W/in/link"
+ln -s ../ot/f2 "$W/in/alt"
+PR=$(policy race.yaml <<EOP
+version: 1
+default: allow
+filesystem:
+  view: true
+  read: [$SYS_READ]
+  write: ["$W/in/**", "/dev/null"]
+  exec: ["$PROGS/**"]
+EOP
+)
+SG_TIMEOUT=100 sg --policy "$PR" --cwd "$W/in" -- "$PROGS/pt_race" path "$W/in/f2" "$W/ot/f2" "$SCALE"
+expect_status 0
+expect_stdout_contains "leaks=0"
+expect_that "some of the flipped opens were allowed" grep -qv " ok=0 " "$OUT"
+SG_TIMEOUT=100 sg --policy "$PR" --cwd "$W/in" -- "$PROGS/pt_race" symlink "$W/in/link" "$W/in/alt" "$SCALE"
+expect_status 0
+expect_stdout_contains "leaks=0"
+expect_that "some of the swapped opens were allowed" grep -qv " ok=0 " "$OUT"
+expect_file_content "$W/ot/f2" SECRET
+
 # explain says which calls the kernel answers.
 "$SYSGATE" explain "$P" >"$OUT" 2>"$ERR"
 RC=$?
