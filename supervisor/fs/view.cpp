@@ -127,9 +127,10 @@ ViewPlan plan_view(const FilesystemSection& section, const std::string& program)
 
   // Outermost binds only: a tree bound recursively brings what lies beneath.
   std::vector<std::pair<std::string, bool>> outer;
-  for (const auto& [path, dir] : b.binds)  // sorted: a parent comes before its children
-    if (outer.empty() || !std::any_of(outer.begin(), outer.end(), [&](const auto& o) { return o.second && under(path, o.first); }))
-      outer.emplace_back(path, dir);
+  for (const auto& bind : b.binds) {  // sorted: a parent comes before its children
+    auto covers = [&](const std::pair<std::string, bool>& o) { return o.second && under(bind.first, o.first); };
+    if (std::none_of(outer.begin(), outer.end(), covers)) outer.emplace_back(bind);
+  }
   b.binds.clear();
   for (const auto& o : outer) b.binds.insert(o);
   if (b.binds.size() > ViewPlan::kMaxBinds)
