@@ -210,6 +210,13 @@ compare() {
     log "$s: native: $n; allow-all: $a; filesystem: $f"
     [ -n "$SNG_TABLE" ] && printf '%s|%s|%s|%s|%s\n' "$cls" "$s" "$n" "$a" "$f" >>"$SNG_TABLE"
     [ "$assert" = 1 ] && [ "$STRICT" = 1 ] || continue
+    # No metrics line natively: the stressor's worker did not report within the
+    # run (seen once in CI for symlink, link and fstat, the machine busy with
+    # the other tests); there is nothing to compare sysgate's runs with.
+    if [ "$n" = none ]; then
+      log "note: $s printed no metrics natively; not compared"
+      continue
+    fi
     for mode in allow fs; do
       local got
       if [ "$mode" = allow ]; then got=$a; else got=$f; fi
