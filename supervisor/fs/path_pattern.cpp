@@ -72,6 +72,16 @@ std::vector<std::string> components(std::string_view path) {
   return out;
 }
 
+std::string real_path(const std::string& path) {
+  char buf[PATH_MAX];
+  return realpath(path.c_str(), buf) != nullptr ? std::string(buf) : std::string();
+}
+
+bool within(std::string_view inner, std::string_view outer) {
+  return inner == outer || (inner.size() > outer.size() && inner.substr(0, outer.size()) == outer &&
+                            (outer == "/" || inner[outer.size()] == '/'));
+}
+
 std::string normalize(std::string_view p) {
   std::vector<std::string> out;
   for (auto& c : components(p)) {

@@ -40,6 +40,10 @@ std::string canonical_pattern(const std::string& pattern);
 
 // "/a//b/./c/.." -> "/a/b"; lexical only (symlinks are the resolver's job).
 std::string normalize(std::string_view absolute_path);
+// realpath(3) of `path`, or "" when it cannot be resolved.
+std::string real_path(const std::string& path);
+// `inner` is `outer` or lies below it (by components: /usr/lib is within /usr, /usrx is not).
+bool within(std::string_view inner, std::string_view outer);
 std::vector<std::string> components(std::string_view path);
 
 }  // namespace sysgate::fs

@@ -18,18 +18,10 @@
 #include <stdexcept>
 
 #include "fs/landlock.hpp"
+#include "fs/path_pattern.hpp"
 
 namespace sysgate::fs {
 namespace {
-
-std::string real_path(const std::string& p) {
-  char buf[PATH_MAX];
-  return realpath(p.c_str(), buf) != nullptr ? std::string(buf) : std::string();
-}
-
-bool under(const std::string& p, const std::string& root) {
-  return root == "/" || p == root || p.starts_with(root + "/");
-}
 
 std::string parent_of(const std::string& p) {
   auto slash = p.rfind('/');
@@ -44,7 +36,7 @@ struct Builder {
   std::map<std::string, std::string> links;
 
   bool bound(const std::string& p) const {
-    return std::any_of(binds.begin(), binds.end(), [&](const auto& b) { return under(p, b.first); });
+    return std::any_of(binds.begin(), binds.end(), [&](const auto& b) { return within(p, b.first); });
   }
 
   // Shows `path` as the kernel walks it: each symlink on the way becomes a
@@ -128,7 +120,7 @@ ViewPlan plan_view(const FilesystemSection& section, const std::string& program)
   // Outermost binds only: a tree bound recursively brings what lies beneath.
   std::vector<std::pair<std::string, bool>> outer;
   for (const auto& bind : b.binds) {  // sorted: a parent comes before its children
-    auto covers = [&](const std::pair<std::string, bool>& o) { return o.second && under(bind.first, o.first); };
+    auto covers = [&](const std::pair<std::string, bool>& o) { return o.second && within(bind.first, o.first); };
     if (std::none_of(outer.begin(), outer.end(), covers)) outer.emplace_back(bind);
   }
   b.binds.clear();
@@ -176,7 +168,7 @@ ViewPlan plan_view(const FilesystemSection& section, const std::string& program)
 bool in_view(const ViewPlan& plan, const std::string& path) {
   if (!plan.present) return true;
   for (const auto& b : plan.binds)
-    if (under(path, b.path)) return true;
+    if (within(path, b.path)) return true;
   for (const auto& d : plan.dirs)
     if (d.path == path) return true;
   return false;

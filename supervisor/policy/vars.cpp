@@ -11,6 +11,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "fs/path_pattern.hpp"
+
 namespace sysgate::policy {
 
 bool valid_var_name(std::string_view name) {
@@ -26,21 +28,11 @@ bool is_builtin_var(std::string_view name) {
 
 namespace {
 
-std::string real(const std::string& p) {
-  char buf[PATH_MAX];
-  return realpath(p.c_str(), buf) != nullptr ? std::string(buf) : std::string();
-}
-
 bool is_dir(const std::string& p) {
   struct stat st{};
   return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-// `inner` is `outer` or lies below it.
-bool within(const std::string& inner, const std::string& outer) {
-  return inner == outer || (inner.size() > outer.size() && inner.compare(0, outer.size(), outer) == 0 &&
-                            (outer == "/" || inner[outer.size()] == '/'));
-}
 
 }  // namespace
 
@@ -57,13 +49,13 @@ std::vector<std::string> other_homes(const std::string& cwd) {
       candidates.insert(pw->pw_dir);
   endpwent();
   const char* h = std::getenv("HOME");
-  const std::string home = h != nullptr ? real(h) : std::string();
-  const std::string here = real(cwd);
+  const std::string home = h != nullptr ? fs::real_path(h) : std::string();
+  const std::string here = fs::real_path(cwd);
   std::set<std::string> out;
   for (const auto& c : candidates) {
     if (!is_dir(c)) continue;
-    const std::string r = real(c);
-    if (r.empty() || r == "/" || r == home || within(here, r)) continue;
+    const std::string r = fs::real_path(c);
+    if (r.empty() || r == "/" || r == home || fs::within(here, r)) continue;
     out.insert(r);
   }
   return {out.begin(), out.end()};

@@ -376,8 +376,8 @@ void Session::prepare() {
       } catch (const std::runtime_error& e) {
         throw setup_error(e.what());
       }
-      std::string here = fs::normalize(cwd);
-      if (char real[PATH_MAX]; realpath(cwd.c_str(), real) != nullptr) here = real;
+      std::string here = fs::real_path(cwd);  // a batch job's base directory may name a symlink
+      if (here.empty()) here = cwd;
       if (!fs::in_view(spec_.view, here))
         throw setup_error("the working directory " + here +
                           " is not in the filesystem view (view: true shows only what the entries name); run from "
