@@ -247,6 +247,14 @@ RunCgroups RunCgroups::create(bool want_memory, bool want_pids, const std::strin
   if (want_memory && !g.v2_memory_) g.v1_memory_ = make_child(own_dir("memory"), name);
   if (want_pids && !g.v2_pids_) g.v1_pids_ = make_child(own_dir("pids"), name);
   if (g.v2_.empty()) g.v1_cpuacct_ = make_child(own_dir("cpuacct"), name);
+  for (std::string* dir : {&g.v1_memory_, &g.v1_pids_, &g.v1_cpuacct_}) {
+    if (dir->empty()) continue;
+    int fd = open((*dir + "/tasks").c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+      remove_dir(*dir);  // absent: the limit falls back as without the controller
+    else
+      g.join_fds_.push_back(fd);
+  }
   return g;
 }
 
@@ -263,6 +271,8 @@ RunCgroups& RunCgroups::operator=(RunCgroups&& o) noexcept {
     v1_memory_ = std::move(o.v1_memory_);
     v1_pids_ = std::move(o.v1_pids_);
     v1_cpuacct_ = std::move(o.v1_cpuacct_);
+    join_fds_ = std::move(o.join_fds_);
+    o.join_fds_.clear();
     origins_ = std::move(o.origins_);
     o.v2_.clear();
     o.v1_memory_.clear();
@@ -277,18 +287,16 @@ RunCgroups::~RunCgroups() { remove(); }
 void RunCgroups::remove() {
   if (v2_fd_ >= 0) close(v2_fd_);
   v2_fd_ = -1;
+  for (int fd : join_fds_) close(fd);
+  join_fds_.clear();
   remove_dir(v2_);
   remove_dir(v1_memory_);
   remove_dir(v1_pids_);
   remove_dir(v1_cpuacct_);
 }
 
-bool RunCgroups::add(pid_t pid, bool in_v2) const {
-  std::string p = std::to_string(pid);
-  bool ok = true;
-  for (const auto* dir : {&v2_, &v1_memory_, &v1_pids_, &v1_cpuacct_})
-    if (!dir->empty() && !(in_v2 && dir == &v2_)) ok = write_file(*dir + "/cgroup.procs", p) && ok;
-  return ok;
+bool RunCgroups::move_into_v2(pid_t pid) const {
+  return v2_.empty() || write_file(v2_ + "/cgroup.procs", std::to_string(pid));
 }
 
 std::array<std::pair<const std::string*, const char*>, 4> RunCgroups::hierarchies() const {

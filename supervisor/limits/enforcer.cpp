@@ -47,7 +47,7 @@ void LimitEnforcer::apply_to_child(pid_t pid, bool born_in_v2) {
     throw std::runtime_error("cannot apply the memory limit: writing the cgroup's limit failed");
   if (limits_.processes && cgroups_.pids() && !cgroups_.set_pids_limit(*limits_.processes))
     throw std::runtime_error("cannot apply the processes limit: writing pids.max failed");
-  if (!cgroups_.describe().empty() && !cgroups_.add(pid, born_in_v2))
+  if (!born_in_v2 && !cgroups_.move_into_v2(pid))
     throw std::runtime_error("cannot move the program into its cgroups (" + cgroups_.describe() + ")");
   if (limits_.file_size) set_rlimit(pid, RLIMIT_FSIZE, *limits_.file_size, *limits_.file_size, "file_size");
   if (limits_.open_files) set_rlimit(pid, RLIMIT_NOFILE, *limits_.open_files, *limits_.open_files, "open_files");

@@ -34,7 +34,8 @@ class LimitEnforcer {
   // in the parent the user named.
   LimitEnforcer(const Limits& limits, bool use_cgroups, const std::string& cgroup_parent = {});
 
-  // In the parent while the child waits before exec: cgroups and rlimits.
+  // In the parent while the child waits before exec: cgroup limits, the move
+  // into cgroup v2 when not born there (v1 ones the child joins itself), rlimits.
   // Throws std::runtime_error naming the limit when one cannot be applied.
   // `born_in_v2`: the child was born in the run's cgroup v2 (birth_cgroup_fd).
   void apply_to_child(pid_t pid, bool born_in_v2 = false);
@@ -48,6 +49,8 @@ class LimitEnforcer {
   void give_back(const std::vector<pid_t>& tgids);
   // The run's cgroup v2 directory, open for clone3's CLONE_INTO_CGROUP; -1 without one.
   int birth_cgroup_fd() const { return cgroups_.v2_fd(); }
+  // The run's v1 cgroups the child joins itself before exec (RunCgroups::self_join_fds).
+  const std::vector<int>& self_join_fds() const { return cgroups_.self_join_fds(); }
   // The initial execve happened: wall time starts, and CPU time counts from
   // here (what the child used before, in sysgate's set-up, is not the program's).
   void program_started();

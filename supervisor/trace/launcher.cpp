@@ -102,6 +102,7 @@ const char* describe(ChildStep step) {
     case ChildStep::Landlock: return "applying the Landlock ruleset";
     case ChildStep::Seccomp: return "loading the seccomp filter";
     case ChildStep::View: return "building the filesystem view in a private mount namespace";
+    case ChildStep::Cgroups: return "joining the run's cgroups";
   }
   return "setting up the program";
 }
@@ -135,6 +136,8 @@ Launched launch(const LaunchSpec& spec) {
     close(ready[1]);  // the parent seizes once this end is closed
     char byte;
     if (read(go[0], &byte, 1) != 1) _exit(125);
+    for (int fd : spec.join_fds)
+      if (write(fd, "0", 1) != 1) child_fail(err[1], ChildStep::Cgroups, errno);
     // Only 0, 1, 2 and the error pipe (close-on-exec) reach the program. Move
     // everything out of the way first so the dup2s cannot clobber a source.
     int keep = fcntl(err[1], F_DUPFD_CLOEXEC, 10);

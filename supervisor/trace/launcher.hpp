@@ -37,6 +37,9 @@ struct LaunchSpec {
   // CLONE_INTO_CGROUP: no migration, which costs an RCU grace period per run);
   // -1, or a kernel that refuses it: the child is forked where sysgate is.
   int cgroup_fd = -1;
+  // cgroup v1 `tasks` files, open for writing: the child writes "0" to each,
+  // moving itself (see RunCgroups::self_join_fds).
+  std::vector<int> join_fds;
   fs::LandlockPlan landlock;  // abi 0: none
   fs::ViewPlan view;          // `view: true`: the program's root shows only the entries
   fs::MaskPlan masks;         // deny entries hidden in a private mount namespace
@@ -46,7 +49,7 @@ struct LaunchSpec {
 };
 
 // What the child was doing when it failed before running the program.
-enum class ChildStep : int { Exec, Stdio, Masks, Cwd, Credentials, NoNewPrivs, Landlock, Seccomp, View };
+enum class ChildStep : int { Exec, Stdio, Masks, Cwd, Credentials, NoNewPrivs, Landlock, Seccomp, View, Cgroups };
 const char* describe(ChildStep step);
 
 struct Launched {

@@ -747,6 +747,7 @@ RunResult Monitor::run(LaunchSpec spec, limits::LimitEnforcer& limits, limits::O
   spec.stop_before_exec = !seccomp;
   spec.ptrace_options = kOptions | (seccomp ? PTRACE_O_TRACESECCOMP : 0);
   spec.cgroup_fd = limits.birth_cgroup_fd();
+  spec.join_fds = limits.self_join_fds();
   spec.before_start = [&limits](pid_t pid, bool in_cgroup) { limits.apply_to_child(pid, in_cgroup); };
   Launched child = launch(spec);
   root_ = child.pid;
