@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,16 +44,26 @@ void sweep_stale() {
 
 }  // namespace
 
-RunDirectory RunDirectory::create() {
-  sweep_stale();
-  char name[] = "/tmp/sysgate-run-XXXXXX";
-  if (mkdtemp(name) == nullptr)
-    throw std::runtime_error(std::string("cannot make the run's directory in /tmp: ") + std::strerror(errno));
+RunDirectory RunDirectory::reserve() {
+  static constexpr char kLetters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  unsigned char random[10];
+  if (getrandom(random, sizeof random, 0) != static_cast<ssize_t>(sizeof random))
+    throw std::runtime_error(std::string("cannot name the run's directory: getrandom: ") + std::strerror(errno));
   RunDirectory d;
-  d.path_ = name;
-  d.lock_fd_ = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (d.lock_fd_ >= 0) flock(d.lock_fd_, LOCK_EX);
+  d.path_ = "/tmp/sysgate-run-";
+  for (unsigned char r : random) d.path_ += kLetters[r % (sizeof kLetters - 1)];
   return d;
+}
+
+void RunDirectory::make() {
+  if (made_ || path_.empty()) return;
+  sweep_stale();
+  // mkdir does not follow a link: whatever is already there is refused.
+  if (mkdir(path_.c_str(), 0700) != 0)
+    throw std::runtime_error("cannot make the run's directory " + path_ + ": " + std::strerror(errno));
+  made_ = true;
+  lock_fd_ = open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (lock_fd_ >= 0) flock(lock_fd_, LOCK_EX);
 }
 
 RunDirectory::RunDirectory(RunDirectory&& o) noexcept { *this = std::move(o); }
@@ -61,9 +72,11 @@ RunDirectory& RunDirectory::operator=(RunDirectory&& o) noexcept {
   if (this != &o) {
     discard();
     path_ = std::move(o.path_);
+    made_ = o.made_;
     keep_ = o.keep_;
     lock_fd_ = o.lock_fd_;
     o.path_.clear();
+    o.made_ = false;
     o.lock_fd_ = -1;
   }
   return *this;
@@ -90,13 +103,17 @@ void RunDirectory::prepare_tmp(uid_t uid, gid_t gid) const {
 }
 
 void RunDirectory::discard() {
-  if (path_.empty()) return;
+  if (!made_) {
+    path_.clear();
+    return;
+  }
   // Nothing of the run is left running: remove_all does not follow the
   // symbolic links the program may have left there.
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
   if (ec) std::fprintf(stderr, "sysgate: cannot remove %s: %s\n", path_.c_str(), ec.message().c_str());
   path_.clear();
+  made_ = false;
   if (lock_fd_ >= 0) close(lock_fd_);
   lock_fd_ = -1;
 }

@@ -1,5 +1,6 @@
-// The run's own directory (${RUNDIR}): made fresh for each run (mode 0700,
-// owned by the run's user), holding the private /tmp, and removed with
+// The run's own directory (${RUNDIR}): named for each run, made (mode 0700,
+// owned by the run's user) only when the policy uses it or its private /tmp
+// (a run that needs neither touches nothing in /tmp), and removed with
 // everything in it when the run is over unless the user keeps it. The run
 // holds an flock(2) on it while it lives, so that one killed before it could
 // remove it is known to be dead: the next run removes such a directory once it
@@ -15,9 +16,12 @@ namespace sysgate::session {
 class RunDirectory {
  public:
   RunDirectory() = default;
-  // Makes /tmp/sysgate-run-XXXXXX (after removing the stale ones). Throws
-  // std::runtime_error when it cannot.
-  static RunDirectory create();
+  // A fresh name, /tmp/sysgate-run-XXXXXXXXXX with ten random letters or
+  // digits from getrandom(2), not made yet: what ${RUNDIR} expands to.
+  static RunDirectory reserve();
+  // Makes it (after removing the stale ones); throws std::runtime_error when
+  // it cannot, also when something is already there by that name.
+  void make();
   static constexpr long kStaleAfterSeconds = 5;
   RunDirectory(RunDirectory&&) noexcept;
   RunDirectory& operator=(RunDirectory&&) noexcept;
@@ -35,6 +39,7 @@ class RunDirectory {
 
  private:
   std::string path_;
+  bool made_ = false;
   int lock_fd_ = -1;  // the directory, flock'ed while the run lives
   bool keep_ = false;
 };

@@ -168,6 +168,7 @@ void Session::prepare_rundir(const RunConfig& c) {
     return;
   }
   try {
+    rundir_.make();
     rundir_.prepare_tmp(spec_.uid.value_or(getuid()), spec_.gid.value_or(getgid()));
   } catch (const std::runtime_error& e) {
     throw setup_error(e.what());
@@ -274,10 +275,10 @@ void Session::prepare() {
     cwd = real;
   }
 
-  // ${RUNDIR} is named before the policy is read; the directory stays only
-  // when the policy uses it.
+  // ${RUNDIR} is named before the policy is read; the directory is made only
+  // when the policy uses it (prepare_rundir).
   try {
-    rundir_ = RunDirectory::create();
+    rundir_ = RunDirectory::reserve();
   } catch (const std::runtime_error& e) {
     throw setup_error(e.what());
   }

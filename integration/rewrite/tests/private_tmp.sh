@@ -15,7 +15,10 @@
 # - the program's stdout, a file in the real /tmp opened by sysgate, is
 #   written (descriptors are not redirected, only the paths the program names);
 # - $TMPDIR set outside /tmp is redirected too: a file written there shows in /tmp;
-# - cc compiles and runs a program in the private /tmp (skipped without cc).
+# - cc compiles and runs a program in the private /tmp (skipped without cc);
+# - a run whose policy uses neither a private /tmp nor ${RUNDIR} makes no run
+#   directory: sysgate itself (straced, not its child) makes nothing in /tmp,
+#   and the report's rundir is null.
 source "$(dirname "$0")/../rewrite_lib.sh"
 N=sgrw-$UNIQUE
 PY=/usr/bin/python3
@@ -141,6 +144,19 @@ $N.c"
   expect_file_absent "/tmp/$N.bin"
 else
   log "note: no /usr/bin/gcc or /usr/bin/cc; the compiler part is skipped"
+fi
+# Neither a private /tmp nor ${RUNDIR}: no run directory made.
+if command -v strace >/dev/null; then
+  strace -qq -e trace=mkdir,mkdirat,openat -o "$WORK/sysgate.strace" \
+    "$SYSGATE" run --engine "$ENGINE" --report "$REPORT" -- /bin/true >"$OUT" 2>"$ERR" </dev/null
+  RC=$?
+  expect_status 0
+  expect_report 'r["rundir"] is None'
+  made=$(grep -E 'mkdir(at)?\(.*"/tmp/sysgate-run-' "$WORK/sysgate.strace")
+  if [ -z "$made" ]; then ok "no run directory made"; else fail "a run directory made without a private /tmp or \${RUNDIR}: $made"; fi
+  if grep -q 'openat(' "$WORK/sysgate.strace"; then ok "the trace saw sysgate's calls"; else fail "strace saw no call of sysgate"; fi
+else
+  log "note: no strace; the part without a run directory is skipped"
 fi
 cleanup
 finish
