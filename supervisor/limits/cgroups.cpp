@@ -34,9 +34,16 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
-// cgroup2 mount, or the v1 mount carrying `controller`.
-std::optional<Hierarchy> find_mount(const std::string& controller) {
-  std::ifstream in("/proc/self/mountinfo");
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// cgroup2 mount, or the v1 mount carrying `controller`, in /proc/self/mountinfo's text.
+std::optional<Hierarchy> find_mount(const std::string& mountinfo, const std::string& controller) {
+  std::istringstream in(mountinfo);
   std::string line;
   while (std::getline(in, line)) {
     auto dash = line.find(" - ");
@@ -52,10 +59,10 @@ std::optional<Hierarchy> find_mount(const std::string& controller) {
   return std::nullopt;
 }
 
-// The cgroup path of process `pid` (0: ourselves) in the hierarchy of
-// `controller` ("" = v2).
-std::optional<std::string> cgroup_path(pid_t pid, const std::string& controller) {
-  std::ifstream in(pid == 0 ? std::string("/proc/self/cgroup") : "/proc/" + std::to_string(pid) + "/cgroup");
+// A process's cgroup path in the hierarchy of `controller` ("" = v2), in
+// /proc/PID/cgroup's text.
+std::optional<std::string> cgroup_path(const std::string& cgroups, const std::string& controller) {
+  std::istringstream in(cgroups);
   std::string line;
   while (std::getline(in, line)) {
     auto first = line.find(':');
@@ -71,18 +78,29 @@ std::optional<std::string> cgroup_path(pid_t pid, const std::string& controller)
   return std::nullopt;
 }
 
-// The directory of process `pid`'s cgroup (0: ours) in the hierarchy of `controller`.
-std::optional<std::string> cgroup_dir(pid_t pid, const std::string& controller) {
-  auto h = find_mount(controller);
-  auto p = cgroup_path(pid, controller);
-  if (!h || !p) return std::nullopt;
-  std::string rel = *p;
-  if (h->root != "/" && rel.compare(0, h->root.size(), h->root) == 0) rel = rel.substr(h->root.size());
-  if (rel == "/") rel.clear();
-  return h->mount + rel;
-}
+// Where a process's cgroups are: /proc/self/mountinfo and /proc/PID/cgroup,
+// each read once however many hierarchies are asked about.
+class CgroupsOf {
+ public:
+  explicit CgroupsOf(pid_t pid)  // 0: ourselves
+      : mountinfo_(slurp("/proc/self/mountinfo")),
+        cgroups_(slurp(pid == 0 ? std::string("/proc/self/cgroup") : "/proc/" + std::to_string(pid) + "/cgroup")) {}
+  // The directory of its cgroup in the hierarchy of `controller` ("" = v2).
+  std::optional<std::string> dir(const std::string& controller) const {
+    auto h = find_mount(mountinfo_, controller);
+    auto p = cgroup_path(cgroups_, controller);
+    if (!h || !p) return std::nullopt;
+    std::string rel = *p;
+    if (h->root != "/" && rel.compare(0, h->root.size(), h->root) == 0) rel = rel.substr(h->root.size());
+    if (rel == "/") rel.clear();
+    return h->mount + rel;
+  }
 
-std::optional<std::string> own_dir(const std::string& controller) { return cgroup_dir(0, controller); }
+ private:
+  std::string mountinfo_, cgroups_;
+};
+
+std::optional<std::string> own_dir(const std::string& controller) { return CgroupsOf(0).dir(controller); }
 
 bool write_file(const std::string& path, const std::string& value) {
   int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
@@ -224,19 +242,20 @@ std::string delegated_parent_problem(const std::string& path) {
 RunCgroups RunCgroups::create(bool want_memory, bool want_pids, const std::string& parent) {
   RunCgroups g;
   std::string name = unique_name();
-  for (const auto& dir : {parent.empty() ? own_dir("") : std::optional<std::string>(parent), own_dir("memory"),
-                          own_dir("pids"), own_dir("cpuacct")})
-    sweep_stale(dir);
-  if (auto own = parent.empty() ? own_dir("") : std::optional<std::string>(parent)) {
+  const CgroupsOf ours(0);
+  const auto own_v2 = parent.empty() ? ours.dir("") : std::optional<std::string>(parent);
+  const auto own_memory = ours.dir("memory"), own_pids = ours.dir("pids"), own_cpuacct = ours.dir("cpuacct");
+  for (const auto& dir : {own_v2, own_memory, own_pids, own_cpuacct}) sweep_stale(dir);
+  if (own_v2) {
     // Delegate memory/pids to our children where the hierarchy lets us (it does
     // not when our own cgroup holds processes and is not the root).
-    auto available = read_file(*own + "/cgroup.controllers");
+    auto available = read_file(*own_v2 + "/cgroup.controllers");
     for (const char* c : {"memory", "pids"}) {
       bool want = std::string(c) == "memory" ? want_memory : want_pids;
-      if (want && contains_word(available, c) && !contains_word(read_file(*own + "/cgroup.subtree_control"), c))
-        write_file(*own + "/cgroup.subtree_control", std::string("+") + c);
+      if (want && contains_word(available, c) && !contains_word(read_file(*own_v2 + "/cgroup.subtree_control"), c))
+        write_file(*own_v2 + "/cgroup.subtree_control", std::string("+") + c);
     }
-    g.v2_ = make_child(own, name);
+    g.v2_ = make_child(own_v2, name);
     if (!g.v2_.empty()) {
       g.v2_fd_ = open(g.v2_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       auto mine = read_file(g.v2_ + "/cgroup.controllers");
@@ -244,9 +263,9 @@ RunCgroups RunCgroups::create(bool want_memory, bool want_pids, const std::strin
       g.v2_pids_ = contains_word(mine, "pids");
     }
   }
-  if (want_memory && !g.v2_memory_) g.v1_memory_ = make_child(own_dir("memory"), name);
-  if (want_pids && !g.v2_pids_) g.v1_pids_ = make_child(own_dir("pids"), name);
-  if (g.v2_.empty()) g.v1_cpuacct_ = make_child(own_dir("cpuacct"), name);
+  if (want_memory && !g.v2_memory_) g.v1_memory_ = make_child(own_memory, name);
+  if (want_pids && !g.v2_pids_) g.v1_pids_ = make_child(own_pids, name);
+  if (g.v2_.empty()) g.v1_cpuacct_ = make_child(own_cpuacct, name);
   for (std::string* dir : {&g.v1_memory_, &g.v1_pids_, &g.v1_cpuacct_}) {
     if (dir->empty()) continue;
     int fd = open((*dir + "/tasks").c_str(), O_WRONLY | O_CLOEXEC);
@@ -306,9 +325,10 @@ std::array<std::pair<const std::string*, const char*>, 4> RunCgroups::hierarchie
 std::string RunCgroups::adopt(pid_t pid) {
   std::array<std::string, 4> from;
   auto h = hierarchies();
+  const CgroupsOf of(pid);
   for (std::size_t i = 0; i < h.size(); ++i) {
     if (h[i].first->empty()) continue;
-    auto dir = cgroup_dir(pid, h[i].second);
+    auto dir = of.dir(h[i].second);
     if (!dir) return std::string("cannot read which cgroup process ") + std::to_string(pid) + " is in";
     from[i] = *dir;
   }
