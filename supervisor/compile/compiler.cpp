@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <map>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "arch/abi.hpp"
 #include "arch/syscall_args.hpp"
@@ -76,18 +78,63 @@ void fix_wide_values(CompiledTest& ct, const ArgTest& t, bool abi32) {
   if (ct.values.empty() && ct.fixed == F::No) ct.values.push_back(0);
 }
 
+// Which rules select a call, built once per compile: the built-in rules and
+// then the policy's, numbered in that order, indexed by the names their
+// selectors give, so that a call's candidates are found with one lookup of
+// its name rather than by comparing every name of every rule for every number.
+// Group, `*` and number selectors are asked one by one (selects()).
+class RuleSelection {
+ public:
+  explicit RuleSelection(const Plan& plan) {
+    std::size_t i = 0;
+    for (const auto* rules : {&plan.builtin_rules, &plan.policy.rules})
+      for (const auto& r : *rules) {
+        others_.emplace_back();
+        for (const auto& sel : r.syscalls) {
+          if (sel.kind != SyscallSelector::Kind::Name) {
+            others_.back().push_back(&sel);
+          } else {
+            auto& named = by_name_[sel.name];
+            if (named.empty() || named.back() != i) named.push_back(i);
+          }
+        }
+        ++i;
+      }
+  }
+  // The numbers of the rules that name `name`, ascending.
+  const std::vector<std::size_t>& naming(const std::string& name) const {
+    static const std::vector<std::size_t> none;
+    auto it = name.empty() ? by_name_.end() : by_name_.find(name);
+    return it == by_name_.end() ? none : it->second;
+  }
+  bool selects_otherwise(std::size_t rule, long nr, const std::string& name, const arch::SyscallSpec* spec) const {
+    for (const auto* sel : others_[rule])
+      if (compile::selects(*sel, nr, name, spec)) return true;
+    return false;
+  }
+
+ private:
+  std::unordered_map<std::string, std::vector<std::size_t>> by_name_;
+  std::vector<std::vector<const SyscallSelector*>> others_;  // per rule
+};
+
 bool is_network_call(const std::string& name) { return name == "socket" || names_address(name); }
 
-CallPlan plan_call(const Plan& plan, const arch::AbiInfo& info, long nr, PatternPaths& canonical) {
+CallPlan plan_call(const Plan& plan, const RuleSelection& selection, const arch::AbiInfo& info, long nr,
+                   PatternPaths& canonical) {
   CallPlan call;
   call.nr = nr;
   call.name = arch::syscall_name(info.abi, nr);
   call.spec = call.name.empty() ? nullptr : arch::find_syscall(call.name);
+  const std::vector<std::size_t>& naming = selection.naming(call.name);
+  auto named = naming.begin();
+  std::size_t ordinal = 0;
   auto consider = [&](const Rule& rule) {
+    const std::size_t i = ordinal++;
     // Rules after an unconditional one are unreachable (observing rules let decisions go on).
     if (!reaches_default(call)) return;
-    bool hit = false;
-    for (const auto& sel : rule.syscalls) hit = hit || selects(sel, nr, call.name, call.spec);
+    while (named != naming.end() && *named < i) ++named;
+    bool hit = (named != naming.end() && *named == i) || selection.selects_otherwise(i, nr, call.name, call.spec);
     if (!hit) return;
     CompiledRule cr;
     cr.rule = &rule;
@@ -219,6 +266,7 @@ Plan compile(Policy policy, Engine engine) {
   plan.builtin_rules = builtin_rules(plan.policy, plan.scratch);
   PatternPaths canonical;
   compile_sections(plan, canonical);
+  const RuleSelection selection(plan);
   for (Abi abi : arch::all_abis()) {
     const auto& info = arch::abi_info(abi);
     AbiPlan ap;
@@ -231,13 +279,15 @@ Plan compile(Policy policy, Engine engine) {
       plan.abis.push_back(std::move(ap));
       continue;
     }
-    for (long nr = ap.first_nr; nr <= ap.highest_nr; ++nr) ap.calls.push_back(plan_call(plan, info, nr, canonical));
+    ap.calls.reserve(static_cast<std::size_t>(ap.highest_nr - ap.first_nr + 1));
+    for (long nr = ap.first_nr; nr <= ap.highest_nr; ++nr)
+      ap.calls.push_back(plan_call(plan, selection, info, nr, canonical));
     for (const auto* rules : {&plan.builtin_rules, &plan.policy.rules})
       for (const auto& r : *rules)
         for (const auto& sel : r.syscalls)
           if (sel.kind == SyscallSelector::Kind::Number && sel.number > ap.highest_nr &&
               !ap.extra.contains(sel.number))
-            ap.extra.emplace(sel.number, plan_call(plan, info, sel.number, canonical));
+            ap.extra.emplace(sel.number, plan_call(plan, selection, info, sel.number, canonical));
     plan.abis.push_back(std::move(ap));
   }
   return plan;
