@@ -5,7 +5,9 @@
 # processes), with only the time and output limits (no memory or pids cgroup:
 # on a host whose cgroup v2 has no controllers, only the v2 cgroup that
 # accounts CPU), and with --no-cgroups; measured in one run, interleaved in
-# blocks. Prints milliseconds per run and the overhead against native. With
+# blocks. Prints milliseconds per run and the overhead against native. The
+# "time and output limits only" runner uses grade-c with its own memory and
+# processes limits taken out (grade-c sets both). With
 # BASELINE set, the same sysgate runners again with that binary (before and
 # after a change, in one run). See bench/README.md.
 #
@@ -30,13 +32,16 @@ cc -O2 -o "$tmp/a.out" "$tmp/sum.c"
 echo "1 2 3 4 5" >"$tmp/in.txt"
 limits=(--cpu-time 2s --wall-time 5s --memory 256MiB --processes 1 --output 1MiB)
 time_limits=(--cpu-time 2s --wall-time 5s --output 1MiB)
+sed 's/^limits: .*/limits: {cpu_time: 2s, wall_time: 5s, output: 64MiB}/' "$repo/policies/grade-c.yaml" >"$tmp/grade-c-time.yaml"
+grep -q '^limits: {cpu_time: 2s, wall_time: 5s, output: 64MiB}$' "$tmp/grade-c-time.yaml" ||
+  { echo "policies/grade-c.yaml has no one-line limits: the time-limits runner cannot drop its memory limit" >&2; exit 1; }
 
 run_native() { "$tmp/a.out" <"$tmp/in.txt" >"$tmp/out.txt"; }
-# run_sg BINARY LIMIT-OPTIONS...
+# run_sg BINARY POLICY LIMIT-OPTIONS...
 run_sg() {
-  local bin=$1
-  shift
-  "$bin" run --policy grade-c "$@" --stdin "$tmp/in.txt" --stdout "$tmp/out.txt" \
+  local bin=$1 policy=$2
+  shift 2
+  "$bin" run --policy "$policy" "$@" --stdin "$tmp/in.txt" --stdout "$tmp/out.txt" \
     --cwd "$tmp" --report "$tmp/report.json" -- ./a.out 2>/dev/null
   # Read by the shell itself: a grep here would add its own fork and exec
   # (about 1.3 ms) to every sysgate run and none to the native one.
@@ -49,15 +54,15 @@ declare -A label=(
   [cg]="grade-c, all limits (cgroups)" [time]="grade-c, time and output limits only" [nocg]="grade-c, all limits, --no-cgroups"
 )
 runners=(native cg time nocg)
-run_cg() { run_sg "$sysgate" "${limits[@]}"; }
-run_time() { run_sg "$sysgate" "${time_limits[@]}"; }
-run_nocg() { run_sg "$sysgate" "${limits[@]}" --no-cgroups; }
+run_cg() { run_sg "$sysgate" grade-c "${limits[@]}"; }
+run_time() { run_sg "$sysgate" "$tmp/grade-c-time.yaml" "${time_limits[@]}"; }
+run_nocg() { run_sg "$sysgate" grade-c "${limits[@]}" --no-cgroups; }
 if [[ -n $baseline ]]; then
   runners+=(bcg btime bnocg)
   label+=([bcg]="baseline: ${label[cg]}" [btime]="baseline: ${label[time]}" [bnocg]="baseline: ${label[nocg]}")
-  run_bcg() { run_sg "$baseline" "${limits[@]}"; }
-  run_btime() { run_sg "$baseline" "${time_limits[@]}"; }
-  run_bnocg() { run_sg "$baseline" "${limits[@]}" --no-cgroups; }
+  run_bcg() { run_sg "$baseline" grade-c "${limits[@]}"; }
+  run_btime() { run_sg "$baseline" "$tmp/grade-c-time.yaml" "${time_limits[@]}"; }
+  run_bnocg() { run_sg "$baseline" grade-c "${limits[@]}" --no-cgroups; }
 fi
 
 declare -A total
