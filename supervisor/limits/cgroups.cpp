@@ -34,8 +34,9 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
-std::string slurp(const std::string& path) {
+std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in(path);
+  if (!in) return std::nullopt;
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -83,8 +84,9 @@ std::optional<std::string> cgroup_path(const std::string& cgroups, const std::st
 class CgroupsOf {
  public:
   explicit CgroupsOf(pid_t pid)  // 0: ourselves
-      : mountinfo_(slurp("/proc/self/mountinfo")),
-        cgroups_(slurp(pid == 0 ? std::string("/proc/self/cgroup") : "/proc/" + std::to_string(pid) + "/cgroup")) {}
+      : mountinfo_(read_file("/proc/self/mountinfo").value_or("")),
+        cgroups_(read_file(pid == 0 ? std::string("/proc/self/cgroup") : "/proc/" + std::to_string(pid) + "/cgroup")
+                     .value_or("")) {}
   // The directory of its cgroup in the hierarchy of `controller` ("" = v2).
   std::optional<std::string> dir(const std::string& controller) const {
     auto h = find_mount(mountinfo_, controller);
@@ -108,14 +110,6 @@ bool write_file(const std::string& path, const std::string& value) {
   bool ok = write(fd, value.data(), value.size()) == static_cast<ssize_t>(value.size());
   close(fd);
   return ok;
-}
-
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 std::optional<std::uint64_t> read_number(const std::string& path) {

@@ -16,8 +16,8 @@ namespace sysgate::session {
 class RunDirectory {
  public:
   RunDirectory() = default;
-  // A fresh name, /tmp/sysgate-run-XXXXXXXXXX with ten random letters or
-  // digits from getrandom(2), not made yet: what ${RUNDIR} expands to.
+  // A fresh name, /tmp/sysgate-run- and ten random letters or digits from
+  // getrandom(2), not made yet: what ${RUNDIR} expands to.
   static RunDirectory reserve();
   // Makes it (after removing the stale ones); throws std::runtime_error when
   // it cannot, also when something is already there by that name.
