@@ -621,5 +621,30 @@ TEST(CompilerSections, ViewAnswersStatLikeCallsInTheKernel) {
   EXPECT_FALSE(compile(std::move(tmp), Engine::Seccomp).filesystem.view_answers_stat);
 }
 
+// The section decides what no rule does, and the view is its answer to a
+// stat-like call: allowed whatever the default, while a rule naming the call
+// still comes first.
+TEST(CompilerSections, ViewAnswersStatLikeCallsWhateverTheDefault) {
+  for (const char* deflt : {"kill", "{deny: EACCES}"}) {
+    const std::string fs = std::string("default: ") + deflt +
+                           "\nrules: [{syscalls: [lstat], action: {deny: EPERM}}]\n"
+                           "filesystem: {view: true, read: [\"/usr/**\"]}\n";
+    for (Engine engine : {Engine::Seccomp, Engine::Ptrace}) {
+      Plan p = plan_of(fs, engine);
+      for (const char* name : {"stat", "newfstatat", "statx", "readlink", "chdir"}) {
+        EXPECT_EQ(call_plan(p, name).kernel, KernelVerdict::Allow) << deflt << " " << name;
+        Decision d = call(p, name);
+        EXPECT_EQ(d.action.kind, Action::Kind::Allow) << deflt << " " << name;
+        EXPECT_FALSE(d.log) << name;
+      }
+      Decision named = call(p, "lstat");  // a rule comes first
+      EXPECT_EQ(named.action.kind, Action::Kind::Deny);
+      EXPECT_EQ(named.action.error, EPERM);
+      EXPECT_EQ(call_plan(p, "openat").kernel, KernelVerdict::Trace);
+      EXPECT_NE(call_plan(p, "getppid").kernel, KernelVerdict::Allow) << deflt;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sysgate::compile

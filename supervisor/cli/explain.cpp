@@ -131,9 +131,12 @@ std::string sections_text(const compile::Plan& plan, const compile::CallPlan& c)
   return "filesystem section";
 }
 
+constexpr const char* kViewAnswers = "filesystem view: the kernel answers it";
+
 // The end of a call no rule decides: a section, or the default.
 std::string fallback_text(const compile::Plan& plan, const compile::CallPlan& c) {
   if (compile::decided_by_sections(c)) return "traced: " + sections_text(plan, c);
+  if (c.view_answers) return "allow  (" + std::string(kViewAnswers) + ")";
   const Action& d = plan.policy.default_action;
   return action_text(d) + (compile::default_verdict(plan, c) == compile::KernelVerdict::Trace ? " (traced)" : "") +
          "  (default)";
@@ -153,6 +156,8 @@ void describe_call(std::ostringstream& out, const compile::Plan& plan, const com
   if (c.kernel == compile::KernelVerdict::Allow) {
     if (!c.rules.empty())
       out << "  (" << rule_ref(*c.rules.front().rule) << ")";
+    else if (c.view_answers)
+      out << "  (" << kViewAnswers << ")";
     else
       out << "  (default)";
     out << "\n";

@@ -180,9 +180,12 @@ CallPlan plan_call(const Plan& plan, const RuleSelection& selection, const arch:
     if (uniform && *uniform != k) mixed = true;
     uniform = k;
   };
+  const bool path_call = plan.policy.filesystem.present && fs::find_path_call(call.name) != nullptr;
+  // In a view the kernel answers a stat-like call as the section would: the
+  // section's verdict is "allow", in the filter, whatever the default is.
+  call.view_answers = path_call && plan.filesystem.view_answers_stat && fs::only_looks(call.name);
   call.filesystem =
-      plan.policy.filesystem.present && (fs::find_path_call(call.name) != nullptr || names_address(call.name)) &&
-      !(plan.filesystem.view_answers_stat && fs::only_looks(call.name));
+      plan.policy.filesystem.present && (path_call || names_address(call.name)) && !call.view_answers;
   call.network = plan.policy.network.present && is_network_call(call.name);
   call.reads_memory = call.filesystem || call.network;
   for (const auto& cr : call.rules)

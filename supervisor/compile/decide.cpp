@@ -58,6 +58,7 @@ bool decided_by_sections(const CallPlan& call) { return call.filesystem || call.
 
 KernelVerdict default_verdict(const Plan& plan, const CallPlan& call) {
   if (decided_by_sections(call)) return KernelVerdict::Trace;
+  if (call.view_answers) return KernelVerdict::Allow;
   return plan.policy.default_action.kind == Action::Kind::Allow ? KernelVerdict::Allow : KernelVerdict::Trace;
 }
 
@@ -552,6 +553,12 @@ Decision decide(const Plan& plan, Abi abi, long nr, const std::uint64_t args_in[
     if (auto d = filesystem_decision(plan, *call, args, memory)) return with_changes(*d);
   if (call->network)
     if (auto d = network_decision(plan, *call, args, memory)) return with_changes(*d);
+  if (call->view_answers) {
+    // Stopped only where every call stops (the ptrace engine): the view answers it.
+    Decision d{{Action::Kind::Allow, 0}, false, kFs, nullptr};
+    d.entry = "the view answers stat-like calls";
+    return with_changes(d);
+  }
   const Action& d = plan.policy.default_action;
   bool log = d.kind != Action::Kind::Allow;
   Decision out{d, log, Decision::Source::Default, nullptr};

@@ -129,6 +129,7 @@ struct CallPlan {
   KernelVerdict kernel = KernelVerdict::Trace;
   int kernel_errno = 0;
   bool filesystem = false;  // reaches the filesystem section
+  bool view_answers = false;  // a stat-like call the section leaves to the view: allowed once no rule decides
   bool network = false;     // reaches the network section
   bool reads_memory = false;  // deciding it may read paths or addresses (known once, not per stop)
 };

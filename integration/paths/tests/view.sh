@@ -138,6 +138,35 @@ expect_that "the access report lists the path only stat'ed among the probes" \
 expect_that "the report says the kernel answered no stat" \
   python3 -c "import json; assert json.load(open('$WORK/report2.json'))['guarantees']['view']['stat_answered_by_kernel'] is False"
 
+# With `default: kill` (a grading policy), a stat-like call that no rule names
+# is the section's to decide, and the view answers it: a program that stats
+# (glibc's fstat is newfstatat with an empty path) runs to the end, a stat
+# outside the view sees ENOENT, and none of them stops; an open outside is
+# still the section's EACCES, reported.
+PK=$(policy kill.yaml <<EOP
+version: 1
+default: kill
+rules:
+  - syscalls: [arch_prctl, set_tid_address, set_robust_list, rseq, prlimit64, getrandom, brk, mmap,
+               munmap, mprotect, read, write, pread64, close, fstat, lseek, fcntl, exit, exit_group,
+               rt_sigaction, rt_sigprocmask, getpid, getuid, geteuid, getgid, getegid]
+    action: allow
+filesystem:
+  view: true
+  read: [$SYS_READ, "$W/in/**"]
+  exec: ["$PROGS/**"]
+EOP
+)
+sg --policy "$PK" --cwd "$W/in" -- "$PROGS/pt_fs" stat "$W/in/sub/f" stat "$W/out/f" read "$W/out/f" read "$W/in/sub/f"
+expect_status 0
+expect_stdout_contains "stat($W/in/sub/f): OK"
+expect_stdout_contains "stat($W/out/f): ENOENT"
+expect_stdout_contains "read($W/out/f): EACCES"
+expect_stdout_contains "read($W/in/sub/f): OK [IN]"
+expect_stderr_contains "path=$W/out/f -> deny EACCES [filesystem section: no read entry matches"
+expect_stderr_lacks "newfstatat("
+expect_stderr_lacks "VIOLATION"
+
 # A working directory outside the view is refused before anything runs.
 sg --policy "$P" --cwd "$W/out" -- /bin/true
 expect_status 125
