@@ -39,4 +39,18 @@ expect "--report -: the program's output first" [ "$(head -n 1 "$TMP/both")" = 1
 tail -n 1 "$TMP/both" >"$REPORT"
 expect_report 'r["verdict"] == "OK" and r["schema"] == 1'
 expect "--report -: two lines" [ "$(wc -l <"$TMP/both")" = 2 ]
+
+# A report written over a longer file (it is written in place and cut to its
+# length, not truncated first) is exactly the new report: valid JSON, one line.
+head -c 200000 /dev/zero | tr '\0' '{' >"$REPORT"
+"$SYSGATE" run --policy "$POL/grade-c.yaml" --stdin in.txt --report "$REPORT" -- "$BIN/sgg_sum" >/dev/null 2>&1
+expect "the old, longer content is gone" [ "$(wc -c <"$REPORT")" -lt 20000 ]
+expect "one line" [ "$(wc -l <"$REPORT")" = 1 ]
+expect_report 'r["verdict"] == "OK" and r["exit_code"] == 0'
+# One that cannot be written is said, naming the option and the cause; the
+# run's own status stands.
+"$SYSGATE" run --policy "$POL/grade-c.yaml" --stdin in.txt --report "$TMP/no/such/dir/r.json" -- "$BIN/sgg_sum" \
+  >/dev/null 2>"$TMP/err"
+expect "the run's status" [ $? = 0 ]
+expect "the report's error is said" grep -q -- "--report $TMP/no/such/dir/r.json: cannot write: open: No such file or directory" "$TMP/err"
 finish
