@@ -7,7 +7,8 @@
 # accounts CPU), and with --no-cgroups; measured in one run, interleaved in
 # blocks. Prints milliseconds per run and the overhead against native. The
 # "time and output limits only" runner uses grade-c with its own memory and
-# processes limits taken out (grade-c sets both). With
+# processes limits taken out (grade-c sets both). `sysgate --version` is the
+# binary's own start and exit, the part of every run that no policy changes. With
 # BASELINE set, the same sysgate runners again with that binary (before and
 # after a change, in one run). See bench/README.md.
 #
@@ -52,14 +53,18 @@ run_sg() {
 declare -A label=(
   [native]="native"
   [cg]="grade-c, all limits (cgroups)" [time]="grade-c, time and output limits only" [nocg]="grade-c, all limits, --no-cgroups"
+  [version]="sysgate --version (its own start and exit)"
 )
-runners=(native cg time nocg)
+runners=(native cg time nocg version)
+run_version() { "$sysgate" --version >/dev/null; }
 run_cg() { run_sg "$sysgate" grade-c "${limits[@]}"; }
 run_time() { run_sg "$sysgate" "$tmp/grade-c-time.yaml" "${time_limits[@]}"; }
 run_nocg() { run_sg "$sysgate" grade-c "${limits[@]}" --no-cgroups; }
 if [[ -n $baseline ]]; then
-  runners+=(bcg btime bnocg)
-  label+=([bcg]="baseline: ${label[cg]}" [btime]="baseline: ${label[time]}" [bnocg]="baseline: ${label[nocg]}")
+  runners+=(bcg btime bnocg bversion)
+  label+=([bcg]="baseline: ${label[cg]}" [btime]="baseline: ${label[time]}" [bnocg]="baseline: ${label[nocg]}"
+    [bversion]="baseline: ${label[version]}")
+  run_bversion() { "$baseline" --version >/dev/null; }
   run_bcg() { run_sg "$baseline" grade-c "${limits[@]}"; }
   run_btime() { run_sg "$baseline" "$tmp/grade-c-time.yaml" "${time_limits[@]}"; }
   run_bnocg() { run_sg "$baseline" grade-c "${limits[@]}" --no-cgroups; }
@@ -87,3 +92,9 @@ for r in "${runners[@]:1}"; do
   echo "| ${label[$r]} | $m | $(awk -v a="$m" -v b="$native" 'BEGIN { printf "%.2f", a - b }') |"
 done
 echo "($runs sequential runs each, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)${baseline:+; baseline $baseline})"
+# Each pointer ld.so fills in at start is a write to a page of the binary
+# (a copy-on-write fault): how many the binaries ask for.
+relocations() { readelf -rW "$1" 2>/dev/null | grep -c R_X86_64_RELATIVE || true; }
+if command -v readelf >/dev/null; then
+  echo "(load-time relocations: sysgate $(relocations "$sysgate")${baseline:+, baseline $(relocations "$baseline")})"
+fi

@@ -37,10 +37,11 @@ int main() {
       std::fprintf(stderr, "gen_syscall_names: libseccomp knows no call of %s\n", a.id);
       return 1;
     }
-    std::printf("constexpr const char* kNames_%s[] = {\n", a.id);
-    for (const auto& n : by_index) std::printf("    %s%s%s,\n", n.empty() ? "" : "\"", n.empty() ? "nullptr" : n.c_str(), n.empty() ? "" : "\"");
+    // Names, not pointers to them: the tables then need no relocation.
+    std::printf("constexpr CallName kNames_%s[] = {\n", a.id);
+    for (const auto& n : by_index) std::printf("    {\"%s\"},\n", n.c_str());
     std::printf("};\nconstexpr NumberOf kNumbers_%s[] = {\n", a.id);
-    for (const auto& [name, nr] : numbers) std::printf("    {\"%s\", %d},\n", name.c_str(), nr);
+    for (const auto& [name, nr] : numbers) std::printf("    {{\"%s\"}, %d},\n", name.c_str(), nr);
     std::printf("};\n");
   }
   return 0;

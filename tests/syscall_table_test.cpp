@@ -64,8 +64,8 @@ TEST(SyscallTable, EntriesAreWellFormed) {
         EXPECT_FALSE(s.args[i].name.empty()) << s.name << " arg " << i;
         EXPECT_TRUE(names.insert(s.args[i].name).second) << s.name << " repeats " << s.args[i].name;
         // argN is how positions are named: no real argument may take such a name.
-        if (s.args[i].name.size() == 4 && s.args[i].name.substr(0, 3) == "arg" && s.args[i].name[3] >= '0' &&
-            s.args[i].name[3] <= '5')
+        const std::string_view arg = s.args[i].name;
+        if (arg.size() == 4 && arg.substr(0, 3) == "arg" && arg[3] >= '0' && arg[3] <= '5')
           positional_names += " " + std::string(s.name) + "." + std::string(s.args[i].name) + "@" + std::to_string(i);
       } else {
         EXPECT_TRUE(s.args[i].name.empty()) << s.name << " arg " << i;

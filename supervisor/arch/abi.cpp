@@ -1,5 +1,7 @@
 #include "arch/abi.hpp"
 
+#include "arch/inline_text.hpp"
+
 #include <linux/audit.h>
 #include <seccomp.h>
 
@@ -14,17 +16,19 @@ namespace {
 
 constexpr std::uint32_t kX32Bit = 0x40000000;
 
+// Names inside the entries, so the tables need no relocation (inline_text.hpp).
+using CallName = InlineText<32>;
 struct NumberOf {
-  const char* name;
+  CallName name;
   int nr;
 };
-#include "syscall_names.inc"  // kNames_ABI (by index from the base), kNumbers_ABI (sorted by name)
+#include "syscall_names.inc"  // kNames_ABI (by index from the base, "" for none), kNumbers_ABI (sorted by name)
 
 // Every name libseccomp knows for an ABI, written at build time
 // (scripts/gen_syscall_names.cpp): resolving names was the bulk of a policy's
 // compile time, and scanning libseccomp for them 6 % of a run's.
 struct Names {
-  std::span<const char* const> by_index;
+  std::span<const CallName> by_index;
   std::span<const NumberOf> numbers;
 };
 
@@ -77,17 +81,16 @@ int syscall_number(Abi abi, std::string_view name) {
   // lookup answers its socketcall/ipc pseudo numbers.
   const Names& n = table().names[static_cast<std::size_t>(abi)];
   auto it = std::lower_bound(n.numbers.begin(), n.numbers.end(), name,
-                             [](const NumberOf& e, std::string_view v) { return std::string_view(e.name) < v; });
-  return it == n.numbers.end() || std::string_view(it->name) != name ? -1 : it->nr;
+                             [](const NumberOf& e, std::string_view v) { return e.name.view() < v; });
+  return it == n.numbers.end() || it->name.view() != name ? -1 : it->nr;
 }
 
 std::string syscall_name(Abi abi, long nr) {
   const AbiInfo& info = abi_info(abi);
   const Names& n = table().names[static_cast<std::size_t>(abi)];
   long i = nr - static_cast<long>(info.nr_base);
-  if (i < 0 || static_cast<std::size_t>(i) >= n.by_index.size() || n.by_index[static_cast<std::size_t>(i)] == nullptr)
-    return {};
-  return n.by_index[static_cast<std::size_t>(i)];
+  if (i < 0 || static_cast<std::size_t>(i) >= n.by_index.size()) return {};
+  return std::string(n.by_index[static_cast<std::size_t>(i)].view());
 }
 
 Abi native_abi() {

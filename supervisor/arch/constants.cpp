@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <map>
 
+#include "arch/inline_text.hpp"
 #include "arch/syscall_args.hpp"
 #include "arch/syscall_table.hpp"
 
@@ -23,8 +24,15 @@ struct Named {
   std::uint8_t kinds;
 };
 
-// Generated from the headers of the build machine (scripts/gen_constants.py).
-constexpr Named kGenerated[] = {
+// Generated from the headers of the build machine (scripts/gen_constants.py),
+// the names inside the entries so that the table needs no relocation
+// (inline_text.hpp); constants() makes the Named entries from it once.
+struct Generated {
+  InlineText<56> name;
+  std::int64_t value;
+  std::uint8_t kinds;
+};
+constexpr Generated kGenerated[] = {
 #include "arch/constants_table.inc"
 };
 
@@ -39,7 +47,9 @@ constexpr Named kNewer[] = {
 
 const std::vector<Named>& constants() {
   static const std::vector<Named> table = [] {
-    std::vector<Named> t(std::begin(kGenerated), std::end(kGenerated));
+    std::vector<Named> t;
+    t.reserve(std::size(kGenerated) + std::size(kNewer));
+    for (const Generated& g : kGenerated) t.push_back({g.name.view(), g.value, g.kinds});
     for (const Named& n : kNewer) t.push_back(n);
     std::stable_sort(t.begin(), t.end(), [](const Named& a, const Named& b) { return a.name < b.name; });
     // The headers' entry comes first and wins.

@@ -499,10 +499,9 @@ constexpr SyscallSpec kSyscalls[] = {
     {"writev", G_DESC, 3, {{{"fd", ArgKind::Fd}, {"iov", ArgKind::Pointer}, {"iovcnt", ArgKind::Int}}}},
 };
 
-static_assert(std::ranges::is_sorted(kSyscalls, {}, &SyscallSpec::name),
-              "kSyscalls must be sorted by name");
-static_assert(std::ranges::adjacent_find(kSyscalls, {}, &SyscallSpec::name) ==
-                  std::ranges::end(kSyscalls),
+constexpr std::string_view name_of(const SyscallSpec& s) { return s.name.view(); }
+static_assert(std::ranges::is_sorted(kSyscalls, {}, name_of), "kSyscalls must be sorted by name");
+static_assert(std::ranges::adjacent_find(kSyscalls, {}, name_of) == std::ranges::end(kSyscalls),
               "kSyscalls names must be unique");
 
 constexpr GroupName kGroups[] = {
@@ -530,8 +529,8 @@ constexpr GroupName kGroups[] = {
 std::span<const SyscallSpec> all_syscalls() { return kSyscalls; }
 
 const SyscallSpec* find_syscall(std::string_view name) {
-  const auto* it = std::ranges::lower_bound(kSyscalls, name, {}, &SyscallSpec::name);
-  if (it == std::ranges::end(kSyscalls) || it->name != name) return nullptr;
+  const auto* it = std::ranges::lower_bound(kSyscalls, name, {}, name_of);
+  if (it == std::ranges::end(kSyscalls) || it->name.view() != name) return nullptr;
   return it;
 }
 

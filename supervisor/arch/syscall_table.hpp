@@ -9,6 +9,8 @@
 #include <span>
 #include <string_view>
 
+#include "arch/inline_text.hpp"
+
 namespace sysgate::arch {
 
 // What one argument is. Width and signedness decide how BPF compares it: the
@@ -48,13 +50,15 @@ enum Group : std::uint32_t {
   G_STATFS_LIKE = 1u << 16,  // %%statfs TSFA
 };
 
+// The names are inside the entries, so the table needs no relocation
+// (inline_text.hpp); they convert to std::string_view.
 struct ArgSpec {
-  std::string_view name;
+  InlineText<16> name;
   ArgKind kind;
 };
 
 struct SyscallSpec {
-  std::string_view name;
+  InlineText<32> name;
   std::uint32_t groups;
   std::uint8_t nargs;
   std::array<ArgSpec, 6> args;

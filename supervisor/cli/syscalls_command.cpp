@@ -36,9 +36,9 @@ using arch::SyscallSpec;
 std::string_view kind_text(const arch::ArgSpec& a) {
   switch (a.kind) {
     case ArgKind::Int: return "int";
-    case ArgKind::UInt: return a.name.find("flags") != std::string_view::npos ? "flags" : "uint";
+    case ArgKind::UInt: return a.name.view().find("flags") != std::string_view::npos ? "flags" : "uint";
     case ArgKind::Long: return "long";
-    case ArgKind::ULong: return a.name.find("flags") != std::string_view::npos ? "flags" : "ulong";
+    case ArgKind::ULong: return a.name.view().find("flags") != std::string_view::npos ? "flags" : "ulong";
     case ArgKind::Fd: return "fd";
     case ArgKind::DirFd: return "dirfd";
     case ArgKind::Path: return "path";
@@ -199,8 +199,8 @@ void print_details(std::ostream& out, const SyscallSpec& s, std::optional<Abi> o
   for (std::size_t i = 0; i < s.nargs; ++i) {
     const auto& a = s.args[i];
     char line[96];
-    std::snprintf(line, sizeof line, "%d %-16.*s %.*s", static_cast<int>(i), static_cast<int>(a.name.size()),
-                  a.name.data(), static_cast<int>(kind_text(a).size()), kind_text(a).data());
+    std::snprintf(line, sizeof line, "%d %-16.*s %.*s", static_cast<int>(i), static_cast<int>(a.name.view().size()),
+                  a.name.text, static_cast<int>(kind_text(a).size()), kind_text(a).data());
     out << (i == 0 ? "  arguments:  " : "              ") << line << "\n";
   }
   print_filesystem(out, s);

@@ -581,7 +581,7 @@ void check_directories(const DescribedCall& c) {
     if (dirfd == -100 /* AT_FDCWD */) continue;
     int column = a.dirfd < c.written ? c.columns[static_cast<std::size_t>(a.dirfd)]
                                      : c.columns[static_cast<std::size_t>(a.path)];
-    throw CallError(column, std::string(c.spec != nullptr ? c.spec->args[a.dirfd].name : "dirfd") + " " +
+    throw CallError(column, std::string(c.spec != nullptr ? c.spec->args[a.dirfd].name.view() : "dirfd") + " " +
                                 std::to_string(dirfd) + ": no descriptor is open here; " +
                                 (s->second.empty() ? "an empty" : "a relative") +
                                 " path can only be described with AT_FDCWD (or make the path absolute)");
