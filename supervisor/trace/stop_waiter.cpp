@@ -1,6 +1,7 @@
 #include "trace/stop_waiter.hpp"
 
 #include <pthread.h>
+#include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -16,6 +17,16 @@ std::int64_t now_ns() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// A stop at a system call: seccomp's (SECCOMP_RET_TRACE) or, for the ptrace
+// engine, PTRACE_SYSCALL's. Only these come in quick runs; after a fork, exec
+// or exit event the next stop is a new task's start or a whole program away,
+// and a poll then only takes a CPU from the tasks that are starting.
+bool is_call_stop(int status) {
+  if (!WIFSTOPPED(status)) return false;
+  const int stop = status >> 8;
+  return stop == (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8)) || stop == (SIGTRAP | 0x80);
 }
 
 }  // namespace
@@ -64,7 +75,7 @@ StopWaiter::Event StopWaiter::next() {
     for (;;) {
       e.tid = waitpid(-1, &e.status, __WALL | WNOHANG);
       if (e.tid > 0) {
-        armed_ = now_ns() - start < kRearmGapNs;
+        armed_ = now_ns() - start < kRearmGapNs && is_call_stop(e.status);
         return e;
       }
       if (e.tid < 0 && errno == EINTR) continue;

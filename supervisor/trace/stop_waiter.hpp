@@ -12,9 +12,11 @@
 // hypervisor: a tracer that sleeps between stops pays that on every stop
 // (about 50 µs a round trip here, against 7 µs when tracer and tracee share a
 // CPU, see bench/README.md). So the waiter polls for a short while after a
-// stop before it sleeps; the poll is armed only while stops come within
-// kRearmGap of each other, so a program that rarely stops costs one short
-// spin, then none. Signals are looked at at least every kSignalCheck of
+// stop before it sleeps; the poll is armed only while system-call stops come
+// within kRearmGap of each other, so a program that rarely stops costs one
+// short spin, then none. A fork, exec or exit event does not arm it: what
+// follows one is a task starting or a whole program, and a poll then only
+// takes a CPU from it (fork+exec: bench/README.md, fourth session). Signals are looked at at least every kSignalCheck of
 // polling, so a program that stops without pause cannot starve them.
 #pragma once
 
