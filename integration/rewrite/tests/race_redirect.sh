@@ -41,12 +41,20 @@ rules:
     action: {redirect: "$W/fixture"}
 YAML
 )
-# The race was real under sysgate too: both outcomes happen (with the full
-# 20000 tries; a reduced SYSGATE_STRESS_SCALE may see no flip land). On a
-# loaded machine (CI runs two tests at once on two CPUs) the flippers may
-# barely run in one attempt, so up to 4 attempts are made until one reads
-# OTHER; every attempt must be leak-free.
-for attempt in 1 2 3 4; do
+# The race was real under sysgate too: a flip landed while a call was in
+# flight, so the supervisor read OTHER or a mixture of the two names (which
+# names no file: ENOENT), with the full 20000 tries (a reduced
+# SYSGATE_STRESS_SCALE may see none). On a loaded machine (CI runs two tests
+# at once on two CPUs) the flippers barely run under the ptrace engine, where
+# each of their sched_yields stops twice: CI once saw 1, 1, 0 and 0 landed
+# flips in four attempts, all of them mixtures. So up to 6 attempts are made
+# until one sees a flip; every attempt must be leak-free.
+flips() {
+  local other refused
+  other=$(field other "$OUT") refused=$(field refused "$OUT")
+  echo $((${other:-0} + ${refused:-0}))
+}
+for attempt in 1 2 3 4 5 6; do
   sg --policy "$P" -- "$PROGS/rw_race" "$W/r/orig" "$W/r/okay" "$N" 7
   log "result (attempt $attempt): $(head -2 "$OUT" | tr '\n' ' ')"
   expect_finished
@@ -57,10 +65,10 @@ for attempt in 1 2 3 4; do
   expect_field_above redirected 0
   expect_that "refusals are only ENOENT of mixed names ($(grep -m1 '^refused_errnos:' "$OUT"))" \
     grep -qxE 'refused_errnos: (none|ENOENT=[0-9]+)' "$OUT"
-  [ "$(field other "$OUT")" -gt 0 ] 2>/dev/null && break
+  [ "$(flips)" -gt 0 ] 2>/dev/null && break
 done
-if [ "$N" -ge 20000 ] || [ "$(field other "$OUT")" -gt 0 ] 2>/dev/null; then
-  expect_field_above other 0
+if [ "$N" -ge 20000 ] || [ "$(flips)" -gt 0 ] 2>/dev/null; then
+  expect_that "a flip landed under sysgate: other + refused = $(flips) > 0" [ "$(flips)" -gt 0 ]
 else
   log "note: no flip landed in $N tries (SYSGATE_STRESS_SCALE reduced); not a failure"
 fi
