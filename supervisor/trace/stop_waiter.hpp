@@ -16,8 +16,9 @@
 // within kRearmGap of each other, so a program that rarely stops costs one
 // short spin, then none. A fork, exec or exit event does not arm it: what
 // follows one is a task starting or a whole program, and a poll then only
-// takes a CPU from it (fork+exec: bench/README.md, fourth session). Signals are looked at at least every kSignalCheck of
-// polling, so a program that stops without pause cannot starve them.
+// takes a CPU from it (fork+exec: bench/README.md, fourth session). Signals
+// are looked at at least every kSignalCheck of polling, so a program that
+// stops without pause cannot starve them.
 #pragma once
 
 #include <signal.h>
