@@ -2,6 +2,9 @@
 // processes limit (issue 9, item 16: `on_process_limit`).
 #include <gtest/gtest.h>
 
+#include <time.h>
+#include <unistd.h>
+
 #include "limits/enforcer.hpp"
 
 namespace sysgate {
@@ -45,6 +48,31 @@ TEST(LimitEnforcer, WithoutAProcessesLimitNothingIsRefused) {
   EXPECT_FALSE(e.counts_tasks());
   EXPECT_FALSE(e.refuses_task(1000));
   EXPECT_EQ(e.processes_refused(), 0u);
+}
+
+// Burns `ms` milliseconds of this process's CPU time.
+void burn_cpu(int ms) {
+  timespec start{}, now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &start);
+  do clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  while ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 < ms);
+}
+
+// A limit check that comes before the program's execve (a slow set-up in the
+// child outlasting a tick) counts nothing: that CPU time is sysgate's, not the
+// program's, and it neither hits the limit nor shows in the report. CI saw
+// cpu_time_s above wall_time_s for /bin/true when a tick fell there.
+TEST(LimitEnforcer, CpuTimeBeforeTheProgramStartsIsNotCounted) {
+  Limits l;
+  l.cpu_time_s = 0.01;
+  limits::LimitEnforcer e(l, /*use_cgroups=*/false);
+  burn_cpu(30);  // the "set-up": this process stands in for the child before exec
+  const std::vector<pid_t> tree{getpid()};
+  EXPECT_EQ(e.check([&] { return tree; }, 1), std::nullopt);
+  RunResult never_started;
+  e.finish(never_started, std::nullopt);
+  EXPECT_EQ(never_started.cpu_time_s, 0.0);
+  EXPECT_NE(never_started.verdict, Verdict::CpuTimeLimit);
 }
 
 }  // namespace

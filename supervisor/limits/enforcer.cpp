@@ -126,6 +126,9 @@ bool LimitEnforcer::needs_ticks() const {
 }
 
 std::uint64_t LimitEnforcer::program_cpu_ns(const std::vector<pid_t>* live) const {
+  // Before the initial execve every CPU second is sysgate's set-up in the
+  // child (a check's tick can fall there when the set-up is slow).
+  if (!started_) return 0;
   std::uint64_t total = 0;
   if (auto ns = cgroups_.cpu_ns())
     total = *ns;
@@ -163,7 +166,7 @@ std::optional<Verdict> LimitEnforcer::check(const std::function<std::vector<pid_
       if (s.rss_bytes > *limits_.memory) return Verdict::MemoryLimit;
     }
   }
-  if (limits_.cpu_time_s) {
+  if (limits_.cpu_time_s && started_) {
     // The cgroup's sum when there is one: no process list needed.
     const double cpu = cgroups_.cpu_ns() ? static_cast<double>(program_cpu_ns(nullptr)) / 1e9 : cpu_seconds(tgids());
     cpu_seen_s_ = std::max(cpu_seen_s_, cpu);
