@@ -75,5 +75,18 @@ TEST(LimitEnforcer, CpuTimeBeforeTheProgramStartsIsNotCounted) {
   EXPECT_NE(never_started.verdict, Verdict::CpuTimeLimit);
 }
 
+// The same for memory without a memory cgroup: before the execve the child's
+// resident set is sysgate's own forked copy (tens of MB under ASan), which
+// neither hits the limit nor shows as the program's sampled peak.
+TEST(LimitEnforcer, MemoryBeforeTheProgramStartsIsNotSampled) {
+  Limits l;
+  l.memory = 1024 * 1024;  // below this test process's resident set
+  limits::LimitEnforcer e(l, /*use_cgroups=*/false);
+  const std::vector<pid_t> tree{getpid()};
+  EXPECT_EQ(e.check([&] { return tree; }, 1), std::nullopt);
+  e.program_started();
+  EXPECT_EQ(e.check([&] { return tree; }, 1), std::optional<Verdict>(Verdict::MemoryLimit));
+}
+
 }  // namespace
 }  // namespace sysgate

@@ -157,7 +157,9 @@ std::optional<Verdict> LimitEnforcer::check(const std::function<std::vector<pid_
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     if (wall >= *limits_.wall_time_s) return Verdict::WallTimeLimit;
   }
-  if (limits_.memory) {
+  // Before the initial execve the child runs sysgate's set-up: its CPU time
+  // and its resident set (a forked copy of the supervisor) are not the program's.
+  if (limits_.memory && started_) {
     if (cgroups_.memory()) {
       if (cgroups_.oom_kills() > 0) return Verdict::MemoryLimit;
     } else {
