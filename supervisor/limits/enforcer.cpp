@@ -126,9 +126,7 @@ bool LimitEnforcer::needs_ticks() const {
 }
 
 std::uint64_t LimitEnforcer::program_cpu_ns(const std::vector<pid_t>* live) const {
-  // Before the initial execve every CPU second is sysgate's set-up in the
-  // child (a check's tick can fall there when the set-up is slow).
-  if (!started_) return 0;
+  if (!started_) return 0;  // what the child used so far is sysgate's set-up
   std::uint64_t total = 0;
   if (auto ns = cgroups_.cpu_ns())
     total = *ns;
@@ -153,13 +151,15 @@ std::optional<Verdict> LimitEnforcer::check(const std::function<std::vector<pid_
       return Verdict::ProcessLimit;
     }
   }
-  if (limits_.wall_time_s && started_) {
+  // Before the initial execve the child runs sysgate's set-up: its time, its
+  // CPU and its resident set (a forked copy of the supervisor) are not the
+  // program's, and a tick can fall there when the set-up is slow.
+  if (!started_) return std::nullopt;
+  if (limits_.wall_time_s) {
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     if (wall >= *limits_.wall_time_s) return Verdict::WallTimeLimit;
   }
-  // Before the initial execve the child runs sysgate's set-up: its CPU time
-  // and its resident set (a forked copy of the supervisor) are not the program's.
-  if (limits_.memory && started_) {
+  if (limits_.memory) {
     if (cgroups_.memory()) {
       if (cgroups_.oom_kills() > 0) return Verdict::MemoryLimit;
     } else {
@@ -168,7 +168,7 @@ std::optional<Verdict> LimitEnforcer::check(const std::function<std::vector<pid_
       if (s.rss_bytes > *limits_.memory) return Verdict::MemoryLimit;
     }
   }
-  if (limits_.cpu_time_s && started_) {
+  if (limits_.cpu_time_s) {
     // The cgroup's sum when there is one: no process list needed.
     const double cpu = cgroups_.cpu_ns() ? static_cast<double>(program_cpu_ns(nullptr)) / 1e9 : cpu_seconds(tgids());
     cpu_seen_s_ = std::max(cpu_seen_s_, cpu);

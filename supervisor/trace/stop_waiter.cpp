@@ -3,21 +3,15 @@
 #include <pthread.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include <cerrno>
 #include <initializer_list>
 
+#include "trace/monotonic.hpp"
 #include "trace/supervisor_process.hpp"
 
 namespace sysgate::trace {
 namespace {
-
-std::int64_t now_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 // A stop at a system call: seccomp's (SECCOMP_RET_TRACE) or, for the ptrace
 // engine, PTRACE_SYSCALL's. Only these come in quick runs; after a fork, exec
@@ -41,7 +35,7 @@ StopWaiter::StopWaiter() {
   const unsigned early = take_early_signals();
   for (int s : {SIGINT, SIGTERM, SIGHUP})
     if ((early & (1u << s)) != 0) raise(s);
-  last_signal_check_ = now_ns();
+  last_signal_check_ = monotonic_ns();
 }
 
 StopWaiter::~StopWaiter() { pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr); }
@@ -65,7 +59,7 @@ int StopWaiter::take_signal(bool block) {
 
 StopWaiter::Event StopWaiter::next() {
   Event e;
-  std::int64_t start = now_ns();
+  std::int64_t start = monotonic_ns();
   if (start - last_signal_check_ > kSignalCheckNs) {
     last_signal_check_ = start;
     if ((e.signal = take_signal(false)) != 0) return e;
@@ -75,17 +69,17 @@ StopWaiter::Event StopWaiter::next() {
     for (;;) {
       e.tid = waitpid(-1, &e.status, __WALL | WNOHANG);
       if (e.tid > 0) {
-        armed_ = now_ns() - start < kRearmGapNs && is_call_stop(e.status);
+        armed_ = monotonic_ns() - start < kRearmGapNs && is_call_stop(e.status);
         return e;
       }
       if (e.tid < 0 && errno == EINTR) continue;
       if (e.tid < 0) return e;  // ECHILD: nothing left
-      if (!armed_ || now_ns() - start > kSpinNs) break;
+      if (!armed_ || monotonic_ns() - start > kSpinNs) break;
     }
     armed_ = false;
     int s = take_signal(true);
     if (s != SIGCHLD && s != 0) {
-      last_signal_check_ = now_ns();
+      last_signal_check_ = monotonic_ns();
       e.tid = 0;
       e.signal = s;
       return e;
