@@ -15,8 +15,9 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <fstream>
-#include <sstream>
+#include <cctype>
+#include <cstdlib>
+#include <string_view>
 
 namespace sysgate::limits {
 namespace {
@@ -26,36 +27,68 @@ struct Hierarchy {
   std::string root;   // the mount's root within the hierarchy
 };
 
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  std::istringstream in(s);
-  while (std::getline(in, cur, sep)) out.push_back(cur);
+// The fields of `s` between `sep`s (empty fields kept, none after a trailing one).
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  while (!s.empty()) {
+    auto at = s.find(sep);
+    out.push_back(s.substr(0, at));
+    if (at == std::string_view::npos) break;
+    s.remove_prefix(at + 1);
+  }
   return out;
 }
 
+// The whole file, read with read(2): these are small kernel files (cgroupfs,
+// /proc), read a dozen times per run, where an ifstream's set-up (locale,
+// buffers) cost more than the reads.
 std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return out;
+}
+
+// The whitespace-separated words of `s`.
+std::vector<std::string_view> words(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    std::size_t start = i;
+    while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    if (i > start) out.push_back(s.substr(start, i - start));
+  }
+  return out;
+}
+
+// The numbers of a file of one number per line (cgroup.procs).
+std::vector<pid_t> read_pids(const std::string& path) {
+  std::vector<pid_t> out;
+  for (auto w : words(read_file(path).value_or(""))) out.push_back(static_cast<pid_t>(std::strtol(std::string(w).c_str(), nullptr, 10)));
+  return out;
 }
 
 // cgroup2 mount, or the v1 mount carrying `controller`, in /proc/self/mountinfo's text.
 std::optional<Hierarchy> find_mount(const std::string& mountinfo, const std::string& controller) {
-  std::istringstream in(mountinfo);
-  std::string line;
-  while (std::getline(in, line)) {
+  for (auto line : split(mountinfo, '\n')) {
     auto dash = line.find(" - ");
-    if (dash == std::string::npos) continue;
+    if (dash == std::string_view::npos) continue;
     auto pre = split(line.substr(0, dash), ' ');
     auto post = split(line.substr(dash + 3), ' ');
     if (pre.size() < 5 || post.size() < 3) continue;
-    if (controller.empty() && post[0] == "cgroup2") return Hierarchy{pre[4], pre[3]};
+    if (controller.empty() && post[0] == "cgroup2") return Hierarchy{std::string(pre[4]), std::string(pre[3])};
     if (!controller.empty() && post[0] == "cgroup")
-      for (const auto& opt : split(post[2], ','))
-        if (opt == controller) return Hierarchy{pre[4], pre[3]};
+      for (auto opt : split(post[2], ','))
+        if (opt == controller) return Hierarchy{std::string(pre[4]), std::string(pre[3])};
   }
   return std::nullopt;
 }
@@ -63,18 +96,17 @@ std::optional<Hierarchy> find_mount(const std::string& mountinfo, const std::str
 // A process's cgroup path in the hierarchy of `controller` ("" = v2), in
 // /proc/PID/cgroup's text.
 std::optional<std::string> cgroup_path(const std::string& cgroups, const std::string& controller) {
-  std::istringstream in(cgroups);
-  std::string line;
-  while (std::getline(in, line)) {
+  for (auto line : split(cgroups, '\n')) {
     auto first = line.find(':');
+    if (first == std::string_view::npos) continue;
     auto second = line.find(':', first + 1);
-    if (first == std::string::npos || second == std::string::npos) continue;
-    std::string ctrls = line.substr(first + 1, second - first - 1);
-    std::string path = line.substr(second + 1);
-    if (controller.empty() && line.compare(0, first, "0") == 0 && ctrls.empty()) return path;
+    if (second == std::string_view::npos) continue;
+    auto ctrls = line.substr(first + 1, second - first - 1);
+    auto path = line.substr(second + 1);
+    if (controller.empty() && line.substr(0, first) == "0" && ctrls.empty()) return std::string(path);
     if (!controller.empty())
-      for (const auto& c : split(ctrls, ','))
-        if (c == controller) return path;
+      for (auto c : split(ctrls, ','))
+        if (c == controller) return std::string(path);
   }
   return std::nullopt;
 }
@@ -123,19 +155,15 @@ std::optional<std::uint64_t> read_number(const std::string& path) {
 std::optional<std::uint64_t> read_key(const std::string& path, const std::string& key) {
   auto s = read_file(path);
   if (!s) return std::nullopt;
-  std::istringstream in(*s);
-  std::string k;
-  std::uint64_t v;
-  while (in >> k >> v)
-    if (k == key) return v;
+  auto w = words(*s);
+  for (std::size_t i = 0; i + 1 < w.size(); i += 2)
+    if (w[i] == key) return std::strtoull(std::string(w[i + 1]).c_str(), nullptr, 10);
   return std::nullopt;
 }
 
 bool contains_word(const std::optional<std::string>& s, const std::string& w) {
   if (!s) return false;
-  std::istringstream in(*s);
-  std::string x;
-  while (in >> x)
+  for (auto x : words(*s))
     if (x == w) return true;
   return false;
 }
@@ -344,9 +372,7 @@ void RunCgroups::give_back() {
     // A process that forks while it is moved may leave a child born inside:
     // read again until the cgroup is empty (bounded).
     for (int round = 0; round < 100; ++round) {
-      std::ifstream in(run + "/cgroup.procs");
-      std::vector<pid_t> inside;
-      for (pid_t p; in >> p;) inside.push_back(p);
+      std::vector<pid_t> inside = read_pids(run + "/cgroup.procs");
       if (inside.empty()) break;
       for (pid_t p : inside) {
         // Where it was; one born inside goes where the first adopted process was.
@@ -452,10 +478,7 @@ std::vector<pid_t> RunCgroups::procs() const {
   std::vector<pid_t> out;
   for (const auto* dir : {&v2_, &v1_memory_, &v1_pids_, &v1_cpuacct_}) {
     if (dir->empty()) continue;
-    std::ifstream in(*dir + "/cgroup.procs");
-    pid_t p;
-    while (in >> p) out.push_back(p);
-    break;
+    return read_pids(*dir + "/cgroup.procs");
   }
   return out;
 }
