@@ -81,41 +81,54 @@ void fix_wide_values(CompiledTest& ct, const ArgTest& t, bool abi32) {
 // Which rules select a call, built once per compile: the built-in rules and
 // then the policy's, numbered in that order, indexed by the names their
 // selectors give, so that a call's candidates are found with one lookup of
-// its name rather than by comparing every name of every rule for every number.
-// Group, `*` and number selectors are asked one by one (selects()).
+// its name rather than by asking every rule for every number. Group, `*` and
+// number selectors are asked one by one (selects()), only of the rules that
+// have them.
 class RuleSelection {
  public:
   explicit RuleSelection(const Plan& plan) {
-    std::size_t i = 0;
     for (const auto* rules : {&plan.builtin_rules, &plan.policy.rules})
       for (const auto& r : *rules) {
-        others_.emplace_back();
+        const std::size_t i = rules_.size();
+        rules_.push_back(&r);
         for (const auto& sel : r.syscalls) {
           if (sel.kind != SyscallSelector::Kind::Name) {
-            others_.back().push_back(&sel);
+            if (otherwise_.empty() || otherwise_.back() != i) otherwise_.push_back(i);
           } else {
             auto& named = by_name_[sel.name];
             if (named.empty() || named.back() != i) named.push_back(i);
           }
         }
-        ++i;
       }
   }
-  // The numbers of the rules that name `name`, ascending.
-  const std::vector<std::size_t>& naming(const std::string& name) const {
+  const Rule& rule(std::size_t i) const { return *rules_[i]; }
+  // The numbers of the rules that select the call, ascending.
+  std::vector<std::size_t> candidates(long nr, const std::string& name, const arch::SyscallSpec* spec) const {
     static const std::vector<std::size_t> none;
     auto it = name.empty() ? by_name_.end() : by_name_.find(name);
-    return it == by_name_.end() ? none : it->second;
-  }
-  bool selects_otherwise(std::size_t rule, long nr, const std::string& name, const arch::SyscallSpec* spec) const {
-    for (const auto* sel : others_[rule])
-      if (compile::selects(*sel, nr, name, spec)) return true;
-    return false;
+    const auto& named = it == by_name_.end() ? none : it->second;
+    std::vector<std::size_t> out;
+    auto n = named.begin();
+    for (std::size_t i : otherwise_) {
+      for (; n != named.end() && *n < i; ++n) out.push_back(*n);
+      if (n != named.end() && *n == i) {
+        out.push_back(*n++);
+        continue;
+      }
+      for (const auto& sel : rules_[i]->syscalls)
+        if (sel.kind != SyscallSelector::Kind::Name && compile::selects(sel, nr, name, spec)) {
+          out.push_back(i);
+          break;
+        }
+    }
+    out.insert(out.end(), n, named.end());
+    return out;
   }
 
  private:
+  std::vector<const Rule*> rules_;
   std::unordered_map<std::string, std::vector<std::size_t>> by_name_;
-  std::vector<std::vector<const SyscallSelector*>> others_;  // per rule
+  std::vector<std::size_t> otherwise_;  // the rules with a group, `*` or number selector
 };
 
 bool is_network_call(const std::string& name) { return name == "socket" || names_address(name); }
@@ -126,16 +139,10 @@ CallPlan plan_call(const Plan& plan, const RuleSelection& selection, const arch:
   call.nr = nr;
   call.name = arch::syscall_name(info.abi, nr);
   call.spec = call.name.empty() ? nullptr : arch::find_syscall(call.name);
-  const std::vector<std::size_t>& naming = selection.naming(call.name);
-  auto named = naming.begin();
-  std::size_t ordinal = 0;
-  auto consider = [&](const Rule& rule) {
-    const std::size_t i = ordinal++;
+  for (std::size_t i : selection.candidates(nr, call.name, call.spec)) {
     // Rules after an unconditional one are unreachable (observing rules let decisions go on).
-    if (!reaches_default(call)) return;
-    while (named != naming.end() && *named < i) ++named;
-    bool hit = (named != naming.end() && *named == i) || selection.selects_otherwise(i, nr, call.name, call.spec);
-    if (!hit) return;
+    if (!reaches_default(call)) break;
+    const Rule& rule = selection.rule(i);
     CompiledRule cr;
     cr.rule = &rule;
     for (const auto& t : rule.args) {
@@ -169,9 +176,7 @@ CallPlan plan_call(const Plan& plan, const RuleSelection& selection, const arch:
       cr.edits.push_back({r->index, !info.word64 || arch::is_32bit(r->kind), arch::is_signed(r->kind), &e});
     }
     call.rules.push_back(std::move(cr));
-  };
-  for (const auto& r : plan.builtin_rules) consider(r);
-  for (const auto& r : plan.policy.rules) consider(r);
+  }
 
   // Can the kernel decide alone? Only when every path through the rules ends the same.
   std::optional<KernelVerdict> uniform;
