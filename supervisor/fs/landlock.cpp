@@ -1,5 +1,7 @@
 #include "fs/landlock.hpp"
 
+#include "fs/kernel_file.hpp"
+
 #include <dirent.h>
 #include <elf.h>
 #include <fcntl.h>
@@ -15,7 +17,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
+#include <string_view>
 
 #include "fs/path_pattern.hpp"
 
@@ -124,19 +126,20 @@ std::string interpreter_of(const std::string& path) {
 
 std::vector<std::string> proc_mounts() {
   std::vector<std::string> out;
-  std::ifstream in("/proc/self/mountinfo");
-  std::string line;
-  while (std::getline(in, line)) {
+  const std::string text = read_kernel_file("/proc/self/mountinfo").value_or("");
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    std::string_view line = rest.substr(0, rest.find('\n'));
+    rest.remove_prefix(std::min(rest.size(), line.size() + 1));
     // ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER
-    std::istringstream f(line);
-    std::string id, parent, dev, root, point;
-    f >> id >> parent >> dev >> root >> point;
     auto dash = line.find(" - ");
-    if (dash == std::string::npos) continue;
-    std::istringstream t(line.substr(dash + 3));
-    std::string type;
-    t >> type;
-    if (type == "proc") out.push_back(unescape(point));
+    if (dash == std::string_view::npos) continue;
+    std::string_view type = line.substr(dash + 3);
+    type = type.substr(0, type.find(' '));
+    if (type != "proc") continue;
+    std::string_view point = line;
+    for (int field = 0; field < 4 && !point.empty(); ++field) point.remove_prefix(std::min(point.size(), point.find(' ') + 1));
+    out.push_back(unescape(std::string(point.substr(0, point.find(' ')))));
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

@@ -1,5 +1,7 @@
 #include "limits/cgroups.hpp"
 
+#include "fs/kernel_file.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -39,23 +41,7 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   return out;
 }
 
-// The whole file, read with read(2): these are small kernel files (cgroupfs,
-// /proc), read a dozen times per run, where an ifstream's set-up (locale,
-// buffers) cost more than the reads.
-std::optional<std::string> read_file(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  close(fd);
-  return out;
-}
+std::optional<std::string> read_file(const std::string& path) { return fs::read_kernel_file(path); }
 
 // The whitespace-separated words of `s`.
 std::vector<std::string_view> words(std::string_view s) {
