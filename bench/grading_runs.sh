@@ -8,7 +8,11 @@
 # blocks. Prints milliseconds per run and the overhead against native. The
 # "time and output limits only" runner uses grade-c with its own memory and
 # processes limits taken out (grade-c sets both). `sysgate --version` is the
-# binary's own start and exit, the part of every run that no policy changes. With
+# binary's own start and exit, the part of every run that no policy changes.
+# The floor tracer (floor_tracer.c) runs the program stopping on exactly the
+# calls grade-c makes stop, and does nothing else (no policy, limits, report,
+# Landlock or copy-on-check): the least a supervisor started per run can add
+# here; "nothing traced" is the same tracer with an allow-all filter. With
 # BASELINE set, the same sysgate runners again with that binary (before and
 # after a change, in one run). See bench/README.md.
 #
@@ -30,6 +34,8 @@ cat >"$tmp/sum.c" <<'C'
 int main(void) { long x, s = 0; while (scanf("%ld", &x) == 1) s += x; printf("%ld\n", s); return 0; }
 C
 cc -O2 -o "$tmp/a.out" "$tmp/sum.c"
+cc -O2 -o "$tmp/floor" "$here/floor_tracer.c"
+grade_c_calls=$("$here/traced_calls.sh" "$sysgate" grade-c)
 echo "1 2 3 4 5" >"$tmp/in.txt"
 limits=(--cpu-time 2s --wall-time 5s --memory 256MiB --processes 1 --output 1MiB)
 time_limits=(--cpu-time 2s --wall-time 5s --output 1MiB)
@@ -38,6 +44,8 @@ grep -q '^limits: {cpu_time: 2s, wall_time: 5s, output: 64MiB}$' "$tmp/grade-c-t
   { echo "policies/grade-c.yaml has no one-line limits: the time-limits runner cannot drop its memory limit" >&2; exit 1; }
 
 run_native() { "$tmp/a.out" <"$tmp/in.txt" >"$tmp/out.txt"; }
+run_floor() { "$tmp/floor" "$grade_c_calls" -- "$tmp/a.out" <"$tmp/in.txt" >"$tmp/out.txt"; }
+run_floornone() { "$tmp/floor" none -- "$tmp/a.out" <"$tmp/in.txt" >"$tmp/out.txt"; }
 # run_sg BINARY POLICY LIMIT-OPTIONS...
 run_sg() {
   local bin=$1 policy=$2
@@ -54,8 +62,9 @@ declare -A label=(
   [native]="native"
   [cg]="grade-c, all limits (cgroups)" [time]="grade-c, time and output limits only" [nocg]="grade-c, all limits, --no-cgroups"
   [version]="sysgate --version (its own start and exit)"
+  [floor]="floor tracer, the calls grade-c makes stop" [floornone]="floor tracer, nothing traced"
 )
-runners=(native cg time nocg version)
+runners=(native cg time nocg version floor floornone)
 run_version() { "$sysgate" --version >/dev/null; }
 run_cg() { run_sg "$sysgate" grade-c "${limits[@]}"; }
 run_time() { run_sg "$sysgate" "$tmp/grade-c-time.yaml" "${time_limits[@]}"; }

@@ -43,7 +43,7 @@ EOP
 sed 's/^filesystem:$/filesystem:\n  view: true/' "$tmp/build.yaml" >"$tmp/view.yaml"
 "$sysgate" check "$tmp/loop.yaml" "$tmp/build.yaml" "$tmp/view.yaml" >/dev/null
 # The x86_64 calls a policy makes stop, as `sysgate explain` lists them.
-traced() { "$sysgate" explain "$1" | awk '/^ABI x86_64/ { on = 1; next } /^ABI / { on = 0 } on && $1 ~ /^[0-9]+$/ && $3 == "traced:" { printf "%s%s", sep, $1; sep = "," }'; }
+traced() { "$here/traced_calls.sh" "$sysgate" "$1"; }
 loop_calls=$(traced "$tmp/loop.yaml")
 build_calls=$(traced "$tmp/build.yaml")
 view_calls=$(traced "$tmp/view.yaml")

@@ -150,6 +150,25 @@ TEST(CompilerOrder, UnconditionalRuleMakesLaterRulesUnreachable) {
   EXPECT_EQ(call_plan(q, "openat").rules.size(), 3u);  // sysgate's note on opens for writing, star, file
   EXPECT_EQ(call(q, "getpid").action.kind, Kind::Kill);
   EXPECT_EQ(rule_name(call(q, "getpid", {0, 0, 0, 0, 0, 7})), "star");
+  // A rule that selects a call both by name and by group is a candidate once,
+  // in its place among rules selecting by name only and by group only.
+  Plan m = plan_of(
+      "default: kill\n"
+      "rules:\n"
+      "  - {name: mixed, syscalls: [openat, \"%file\", \"%process\"], args: {arg5: {eq: 1}}, action: allow}\n"
+      "  - {name: named, syscalls: [openat], args: {arg5: {eq: 2}}, action: allow}\n"
+      "  - {name: group, syscalls: [\"%file\"], args: {arg5: {eq: 3}}, action: allow}\n"
+      "  - {name: last, syscalls: [openat, getpid], action: {deny: EPERM}}\n");
+  EXPECT_EQ(call_plan(m, "openat").rules.size(), 5u);  // sysgate's note on opens for writing, then the four
+  EXPECT_EQ(rule_name(call(m, "openat", {0, 0, 0, 0, 0, 1})), "mixed");
+  EXPECT_EQ(rule_name(call(m, "openat", {0, 0, 0, 0, 0, 2})), "named");
+  EXPECT_EQ(rule_name(call(m, "openat", {0, 0, 0, 0, 0, 3})), "group");
+  EXPECT_EQ(rule_name(call(m, "openat", {0, 0, 0, 0, 0, 4})), "last");
+  EXPECT_EQ(call_plan(m, "getpid").rules.size(), 1u);
+  EXPECT_EQ(rule_name(call(m, "getpid", {0, 0, 0, 0, 0, 1})), "last");
+  ASSERT_EQ(call_plan(m, "wait4").rules.size(), 1u);  // %process only
+  EXPECT_EQ(rule_name(call(m, "wait4", {0, 0, 0, 0, 0, 1})), "mixed");
+  EXPECT_EQ(call(m, "wait4", {0, 0, 0, 0, 0, 2}).action.kind, Kind::Kill);
 }
 
 // --- kernel verdicts -----------------------------------------------------------------

@@ -1,7 +1,5 @@
 #include "fs/landlock.hpp"
 
-#include "fs/kernel_file.hpp"
-
 #include <dirent.h>
 #include <elf.h>
 #include <fcntl.h>
@@ -19,6 +17,7 @@
 #include <memory>
 #include <string_view>
 
+#include "fs/kernel_file.hpp"
 #include "fs/path_pattern.hpp"
 
 namespace sysgate::fs {
@@ -138,7 +137,8 @@ std::vector<std::string> proc_mounts() {
     type = type.substr(0, type.find(' '));
     if (type != "proc") continue;
     std::string_view point = line;
-    for (int field = 0; field < 4 && !point.empty(); ++field) point.remove_prefix(std::min(point.size(), point.find(' ') + 1));
+    for (int field = 0; field < 4 && !point.empty(); ++field)  // to MOUNTPOINT
+      point.remove_prefix(std::min(point.size(), point.find(' ') + 1));
     out.push_back(unescape(std::string(point.substr(0, point.find(' ')))));
   }
   std::sort(out.begin(), out.end());

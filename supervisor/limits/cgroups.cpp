@@ -1,7 +1,5 @@
 #include "limits/cgroups.hpp"
 
-#include "fs/kernel_file.hpp"
-
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -20,6 +18,8 @@
 #include <cctype>
 #include <cstdlib>
 #include <string_view>
+
+#include "fs/kernel_file.hpp"
 
 namespace sysgate::limits {
 namespace {
@@ -41,7 +41,7 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   return out;
 }
 
-std::optional<std::string> read_file(const std::string& path) { return fs::read_kernel_file(path); }
+using fs::read_kernel_file;
 
 // The whitespace-separated words of `s`.
 std::vector<std::string_view> words(std::string_view s) {
@@ -59,7 +59,8 @@ std::vector<std::string_view> words(std::string_view s) {
 // The numbers of a file of one number per line (cgroup.procs).
 std::vector<pid_t> read_pids(const std::string& path) {
   std::vector<pid_t> out;
-  for (auto w : words(read_file(path).value_or(""))) out.push_back(static_cast<pid_t>(std::strtol(std::string(w).c_str(), nullptr, 10)));
+  for (auto w : words(read_kernel_file(path).value_or("")))
+    out.push_back(static_cast<pid_t>(std::strtol(std::string(w).c_str(), nullptr, 10)));
   return out;
 }
 
@@ -102,8 +103,9 @@ std::optional<std::string> cgroup_path(const std::string& cgroups, const std::st
 class CgroupsOf {
  public:
   explicit CgroupsOf(pid_t pid)  // 0: ourselves
-      : mountinfo_(read_file("/proc/self/mountinfo").value_or("")),
-        cgroups_(read_file(pid == 0 ? std::string("/proc/self/cgroup") : "/proc/" + std::to_string(pid) + "/cgroup")
+      : mountinfo_(read_kernel_file("/proc/self/mountinfo").value_or("")),
+        cgroups_(read_kernel_file(pid == 0 ? std::string("/proc/self/cgroup")
+                                           : "/proc/" + std::to_string(pid) + "/cgroup")
                      .value_or("")) {}
   // The directory of its cgroup in the hierarchy of `controller` ("" = v2).
   std::optional<std::string> dir(const std::string& controller) const {
@@ -131,7 +133,7 @@ bool write_file(const std::string& path, const std::string& value) {
 }
 
 std::optional<std::uint64_t> read_number(const std::string& path) {
-  auto s = read_file(path);
+  auto s = read_kernel_file(path);
   if (!s || s->empty()) return std::nullopt;
   if (s->compare(0, 3, "max") == 0) return UINT64_MAX;
   return std::strtoull(s->c_str(), nullptr, 10);
@@ -139,7 +141,7 @@ std::optional<std::uint64_t> read_number(const std::string& path) {
 
 // "key value" lines (memory.events, cpu.stat, pids.events, memory.oom_control).
 std::optional<std::uint64_t> read_key(const std::string& path, const std::string& key) {
-  auto s = read_file(path);
+  auto s = read_kernel_file(path);
   if (!s) return std::nullopt;
   auto w = words(*s);
   for (std::size_t i = 0; i + 1 < w.size(); i += 2)
@@ -201,7 +203,7 @@ void sweep_stale(const std::optional<std::string>& parent) {
     const std::string dir = *parent + "/" + e->d_name;
     struct stat st{};
     if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || now - st.st_mtime < kStaleAfterSeconds) continue;
-    auto comm = read_file("/proc/" + std::to_string(pid) + "/comm");
+    auto comm = read_kernel_file("/proc/" + std::to_string(pid) + "/comm");
     if (comm && comm->starts_with("sysgate")) continue;  // its owner still runs
     rmdir(dir.c_str());
   }
@@ -257,16 +259,17 @@ RunCgroups RunCgroups::create(bool want_memory, bool want_pids, const std::strin
   if (own_v2) {
     // Delegate memory/pids to our children where the hierarchy lets us (it does
     // not when our own cgroup holds processes and is not the root).
-    auto available = read_file(*own_v2 + "/cgroup.controllers");
+    auto available = read_kernel_file(*own_v2 + "/cgroup.controllers");
     for (const char* c : {"memory", "pids"}) {
       bool want = std::string(c) == "memory" ? want_memory : want_pids;
-      if (want && contains_word(available, c) && !contains_word(read_file(*own_v2 + "/cgroup.subtree_control"), c))
-        write_file(*own_v2 + "/cgroup.subtree_control", std::string("+") + c);
+      const std::string control = *own_v2 + "/cgroup.subtree_control";
+      if (want && contains_word(available, c) && !contains_word(read_kernel_file(control), c))
+        write_file(control, std::string("+") + c);
     }
     g.v2_ = make_child(own_v2, name);
     if (!g.v2_.empty()) {
       g.v2_fd_ = open(g.v2_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      auto mine = read_file(g.v2_ + "/cgroup.controllers");
+      auto mine = read_kernel_file(g.v2_ + "/cgroup.controllers");
       g.v2_memory_ = contains_word(mine, "memory");
       g.v2_pids_ = contains_word(mine, "pids");
     }
