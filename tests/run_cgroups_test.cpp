@@ -3,6 +3,7 @@
 // (RunCgroups::self_join_fds), instead of the supervisor moving it by PID.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "limits/cgroups.hpp"
 #include "trace/launcher.hpp"
@@ -67,6 +69,29 @@ TEST(RunCgroups, AChildJoinsTheV1OnesItselfBeforeExec) {
   EXPECT_GT(checked, 0) << g.describe();
   // Only the child moved: the process that made the cgroups stays where it was.
   EXPECT_EQ(slurp("/proc/self/cgroup"), before);
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+}
+
+// sysgate attach: a running process moved into every run cgroup, listed
+// there, and given back where it was.
+TEST(RunCgroups, AdoptedProcessIsListedAndGivenBack) {
+  auto g = limits::RunCgroups::create(/*want_memory=*/true, /*want_pids=*/true);
+  if (g.describe().empty()) GTEST_SKIP() << "no cgroup can be made here";
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // gone with the test, however it ends
+    pause();
+    _exit(0);
+  }
+  const std::string before = slurp("/proc/" + std::to_string(child) + "/cgroup");
+  ASSERT_EQ(g.adopt(child), "");
+  EXPECT_EQ(g.procs(), std::vector<pid_t>{child});
+  EXPECT_NE(slurp("/proc/" + std::to_string(child) + "/cgroup"), before);
+  g.give_back();
+  EXPECT_TRUE(g.procs().empty());
+  EXPECT_EQ(slurp("/proc/" + std::to_string(child) + "/cgroup"), before);
   kill(child, SIGKILL);
   waitpid(child, nullptr, 0);
 }

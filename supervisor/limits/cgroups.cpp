@@ -59,7 +59,8 @@ std::vector<std::string_view> words(std::string_view s) {
 // The numbers of a file of one number per line (cgroup.procs).
 std::vector<pid_t> read_pids(const std::string& path) {
   std::vector<pid_t> out;
-  for (auto w : words(read_kernel_file(path).value_or("")))
+  const std::string text = read_kernel_file(path).value_or("");  // outlives the views of words()
+  for (auto w : words(text))
     out.push_back(static_cast<pid_t>(std::strtol(std::string(w).c_str(), nullptr, 10)));
   return out;
 }
