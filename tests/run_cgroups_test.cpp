@@ -96,6 +96,43 @@ TEST(RunCgroups, AdoptedProcessIsListedAndGivenBack) {
   waitpid(child, nullptr, 0);
 }
 
+// sysgate batch: the home is found once in the batch's process, and each run
+// (in a worker forked from it) makes cgroups of its own there, removed with it.
+TEST(CgroupHome, FoundOnceItServesEveryRunOfAForkedWorker) {
+  const auto home = limits::CgroupHome::find();
+  EXPECT_EQ(home.v2, limits::CgroupHome::find().v2);
+  EXPECT_EQ(home.memory, limits::CgroupHome::find().memory);
+  std::string first, second;
+  {
+    auto a = limits::RunCgroups::create(true, true, home);
+    auto b = limits::RunCgroups::create(true, true, home);
+    first = a.describe();
+    second = b.describe();
+    if (first.empty()) GTEST_SKIP() << "no cgroup can be made here";
+    EXPECT_NE(first, second);
+    for (const auto* dir : {&home.v2, &home.memory, &home.pids})
+      if (*dir && first.find(**dir + "/sysgate-") != std::string::npos) {
+        EXPECT_NE(second.find(**dir + "/sysgate-"), std::string::npos) << second;
+      }
+  }
+  // Both removed with their RunCgroups.
+  for (const auto& d : {first, second}) {
+    std::istringstream dirs(d);  // describe(): the directories, space-separated
+    for (std::string dir; dirs >> dir;) EXPECT_NE(access(dir.c_str(), F_OK), 0) << dir;
+  }
+  // In a forked worker (the batch's case), with the home its parent found.
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto g = limits::RunCgroups::create(true, true, home);
+    const bool under = g.describe().find("/sysgate-" + std::to_string(getpid()) + "-") != std::string::npos;
+    _exit(under ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
 TEST(Launcher, ACgroupTheChildCannotJoinFailsTheRunBeforeExec) {
   trace::LaunchSpec spec;
   spec.path = "/bin/true";

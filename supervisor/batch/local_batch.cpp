@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -145,7 +146,14 @@ bool run_jobs(const std::vector<Job>& jobs, const BatchOptions& o) {
   }
   unsigned parallel = o.parallel != 0 ? o.parallel : usable_cpus();
   Progress progress(static_cast<int>(jobs.size()), static_cast<int>(jobs.size() - pending.size()), stderr);
-  WorkerOptions wo{o.use_cgroups, o.base_dir};
+  // Parsed once here, inherited by every worker: the policies' documents and
+  // where the runs' cgroups go.
+  session::Resident resident;
+  std::set<std::optional<std::string>> policies;
+  for (const Job* j : pending)
+    if (policies.insert(j->policy).second) resident.prime_policy(j->policy, o.base_dir);
+  if (o.use_cgroups && !pending.empty()) resident.prime_cgroups();
+  WorkerOptions wo{o.use_cgroups, o.base_dir, &resident};
   Signals signals;
   struct Running {
     const Job* job;

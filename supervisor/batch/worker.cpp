@@ -36,6 +36,7 @@ session::RunConfig config_of(const Job& job, const RunFiles& files, const Worker
   c.env = job.env;
   c.use_cgroups = o.use_cgroups;
   c.caller_cwd = o.base_dir;
+  c.resident = o.resident;
   return c;
 }
 

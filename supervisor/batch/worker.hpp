@@ -9,6 +9,7 @@
 #include <string>
 
 #include "batch/job.hpp"
+#include "session/resident.hpp"
 
 namespace sysgate::batch {
 
@@ -23,6 +24,7 @@ struct RunFiles {
 struct WorkerOptions {
   bool use_cgroups = true;
   std::string base_dir;  // where relative paths of the job start (the job file's directory)
+  session::Resident* resident = nullptr;  // found once in the batch's process, inherited by each worker
 };
 
 // Forks; the child runs the job to its end, writes files.raw_report and

@@ -250,13 +250,19 @@ std::string delegated_parent_problem(const std::string& path) {
   return {};
 }
 
-RunCgroups RunCgroups::create(bool want_memory, bool want_pids, const std::string& parent) {
+CgroupHome CgroupHome::find(const std::string& parent) {
+  const CgroupsOf ours(0);
+  CgroupHome home{parent.empty() ? ours.dir("") : std::optional<std::string>(parent), ours.dir("memory"),
+                  ours.dir("pids"), ours.dir("cpuacct")};
+  for (const auto& dir : {home.v2, home.memory, home.pids, home.cpuacct}) sweep_stale(dir);
+  return home;
+}
+
+RunCgroups RunCgroups::create(bool want_memory, bool want_pids, const CgroupHome& home) {
   RunCgroups g;
   std::string name = unique_name();
-  const CgroupsOf ours(0);
-  const auto own_v2 = parent.empty() ? ours.dir("") : std::optional<std::string>(parent);
-  const auto own_memory = ours.dir("memory"), own_pids = ours.dir("pids"), own_cpuacct = ours.dir("cpuacct");
-  for (const auto& dir : {own_v2, own_memory, own_pids, own_cpuacct}) sweep_stale(dir);
+  const auto& own_v2 = home.v2;
+  const auto &own_memory = home.memory, &own_pids = home.pids, &own_cpuacct = home.cpuacct;
   if (own_v2) {
     // Delegate memory/pids to our children where the hierarchy lets us (it does
     // not when our own cgroup holds processes and is not the root).

@@ -27,13 +27,27 @@ const char* to_string(Mechanism m);
 // (the kernel's delegation rule); else why not, in one sentence.
 std::string delegated_parent_problem(const std::string& path);
 
+// Where a run's cgroups are made: the supervisor's own cgroup in each
+// hierarchy (v2, and the v1 memory, pids and cpuacct ones), or a delegated
+// parent for v2. find() reads /proc/self/mountinfo and /proc/self/cgroup and
+// sweeps stale run cgroups there; a front end serving many runs (sysgate
+// batch) finds it once and makes every run's cgroups from it.
+struct CgroupHome {
+  std::optional<std::string> v2, memory, pids, cpuacct;  // absent: no such hierarchy here
+  // `parent`: a delegated cgroup v2 for the runs (see delegated_parent_problem); empty: our own.
+  static CgroupHome find(const std::string& parent = {});
+};
+
 class RunCgroups {
  public:
   // Creates what the host offers for the controllers asked for; never throws.
   // Controllers it cannot set up are simply absent (callers fall back). The
   // run's cgroup v2 is made beneath `parent` when given (a delegated subtree,
   // see delegated_parent_problem), else beneath the supervisor's own cgroup.
-  static RunCgroups create(bool want_memory, bool want_pids, const std::string& parent = {});
+  static RunCgroups create(bool want_memory, bool want_pids, const std::string& parent = {}) {
+    return create(want_memory, want_pids, CgroupHome::find(parent));
+  }
+  static RunCgroups create(bool want_memory, bool want_pids, const CgroupHome& home);
   RunCgroups() = default;
   RunCgroups(RunCgroups&&) noexcept;
   RunCgroups& operator=(RunCgroups&&) noexcept;

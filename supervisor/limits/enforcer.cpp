@@ -20,10 +20,12 @@ void set_rlimit(pid_t pid, __rlimit_resource resource, std::uint64_t soft, std::
 
 }  // namespace
 
-LimitEnforcer::LimitEnforcer(const Limits& limits, bool use_cgroups, const std::string& cgroup_parent)
+LimitEnforcer::LimitEnforcer(const Limits& limits, bool use_cgroups, const std::string& cgroup_parent,
+                             const CgroupHome* home)
     : limits_(limits) {
   if (use_cgroups) {
-    cgroups_ = RunCgroups::create(limits.memory.has_value(), limits.processes.has_value(), cgroup_parent);
+    cgroups_ = RunCgroups::create(limits.memory.has_value(), limits.processes.has_value(),
+                                  home != nullptr ? *home : CgroupHome::find(cgroup_parent));
     if (!cgroup_parent.empty() && !cgroups_.can_kill())
       throw std::runtime_error("--cgroup " + cgroup_parent + ": cannot create the run's cgroup there: " +
                                std::strerror(errno));

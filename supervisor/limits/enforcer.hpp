@@ -32,7 +32,10 @@ class LimitEnforcer {
   // `cgroup_parent`: where the run's cgroup v2 is made (--cgroup); none: beneath
   // the supervisor's own. Throws std::runtime_error when a cgroup cannot be made
   // in the parent the user named.
-  LimitEnforcer(const Limits& limits, bool use_cgroups, const std::string& cgroup_parent = {});
+  // `home`: where the run's cgroups go, found once by a front end serving many
+  // runs; none: found here (beneath `cgroup_parent` when given).
+  LimitEnforcer(const Limits& limits, bool use_cgroups, const std::string& cgroup_parent = {},
+                const CgroupHome* home = nullptr);
 
   // In the parent while the child waits before exec: cgroup limits, the move
   // into cgroup v2 when not born there (v1 ones the child joins itself), rlimits.

@@ -20,6 +20,7 @@
 #include "arch/syscall_args.hpp"
 #include "arch/syscall_table.hpp"
 #include "policy/capabilities.hpp"
+#include "policy/documents.hpp"
 #include "policy/shipped.hpp"
 #include "policy/suggest.hpp"
 #include "policy/units.hpp"
@@ -90,16 +91,19 @@ class FileParser {
 
   FilePolicy parse(std::string_view text) {
     FilePolicy out;
-    YAML::Node root;
+    YAML::Node tree;
     try {
-      root = YAML::Load(std::string(text));
+      tree = options_.documents != nullptr ? options_.documents->get(text) : YAML::Load(std::string(text));
     } catch (const YAML::ParserException& e) {
       syntax_error(text, e);
       return out;
     }
+    // Read only through const nodes: a non-const operator[] adds the key it
+    // looks for to the tree, which a DocumentCache shares between loads.
+    const YAML::Node& root = tree;
     // yaml-cpp reads a string whose closing quote is missing up to the end of
     // the file, swallowing the lines after it.
-    if (auto q = unclosed_quote(text); q && quoted_scalar_at(root, q->line, q->column)) {
+    if (const auto q = unclosed_quote(text); q && quoted_scalar_at(root, q->line, q->column)) {
       errors_.push_back({{file_, q->line, q->column},
                          std::string("YAML syntax error: the string opened by this ") + q->what + " is never closed"});
       return out;
@@ -114,10 +118,10 @@ class FileParser {
     }
     check_keys(root, kTopKeys, "policy");
     // vars first: other values may use them.
-    if (auto v = root["vars"]) parse_vars(v, out);
+    if (const auto v = root["vars"]) parse_vars(v, out);
     for (const auto& [k, v] : outer_vars_) out.vars[k] = v;
     vars_ = &out.vars;
-    if (auto v = root["version"]) {
+    if (const auto v = root["version"]) {
       auto n = integer(v);
       if (n && *n != 1)
         error(v.Mark(), "unsupported policy version " + std::to_string(*n) + " (this sysgate reads version 1)");
@@ -126,45 +130,45 @@ class FileParser {
     } else {
       error(root.Mark(), "missing 'version: 1'");
     }
-    if (auto v = root["name"]) {
+    if (const auto v = root["name"]) {
       if (scalar(v, "name")) out.name = v.Scalar();
     }
-    if (auto v = root["include"]) parse_includes(v, out);
-    if (auto v = root["abi"]) parse_abis(v, out);
-    if (auto v = root["default"]) {
+    if (const auto v = root["include"]) parse_includes(v, out);
+    if (const auto v = root["abi"]) parse_abis(v, out);
+    if (const auto v = root["default"]) {
       out.default_action = parse_action(v, /*in_rule=*/false);
       out.default_where = where(v.Mark());
     }
-    if (auto v = root["limits"]) parse_limits(v, out.limits);
-    if (auto v = root["capabilities"]) parse_capabilities(v, key_mark(root, "capabilities"), out);
-    if (auto v = root["mode"]) {
+    if (const auto v = root["limits"]) parse_limits(v, out.limits);
+    if (const auto v = root["capabilities"]) parse_capabilities(v, key_mark(root, "capabilities"), out);
+    if (const auto v = root["mode"]) {
       if (scalar(v, "mode")) {
         if (v.Scalar() == "audit") out.audit = true;
         else if (v.Scalar() == "enforce") out.audit = false;
         else error(v.Mark(), "'mode' is enforce or audit, got '" + v.Scalar() + "'");
       }
     }
-    if (auto v = root["user"]) {
+    if (const auto v = root["user"]) {
       if (scalar(v, "user")) {
         if (v.Scalar().empty()) error(v.Mark(), "'user' names a user of the passwd database or a number");
         else out.user = v.Scalar();
       }
     }
-    if (auto v = root["tmp"]) {
+    if (const auto v = root["tmp"]) {
       if (scalar(v, "tmp")) {
         if (v.Scalar() == "private") out.private_tmp = true;
         else if (v.Scalar() != "shared") error(v.Mark(), "'tmp' is private or shared, got '" + v.Scalar() + "'");
       }
     }
-    if (auto v = root["rules"]) {
+    if (const auto v = root["rules"]) {
       if (!v.IsSequence()) {
         error(v.Mark(), "'rules' must be a list of rules");
       } else {
         for (const auto& r : v) parse_rule(r, out);
       }
     }
-    if (auto v = root["filesystem"]) parse_filesystem(v, out.filesystem);
-    if (auto v = root["network"]) parse_network(v, out.network);
+    if (const auto v = root["filesystem"]) parse_filesystem(v, out.filesystem);
+    if (const auto v = root["network"]) parse_network(v, out.network);
     return out;
   }
 
@@ -297,7 +301,7 @@ class FileParser {
     check_keys(v, kLimitKeys, "limits");
     for (auto it = v.begin(); it != v.end(); ++it) {
       const std::string key = it->first.Scalar();
-      YAML::Node n = it->second;
+      const YAML::Node n = it->second;
       if (!scalar(n, key)) continue;
       try {
         if (key == "cpu_time") limits.cpu_time_s = parse_duration(n.Scalar());
@@ -379,8 +383,8 @@ class FileParser {
       return std::nullopt;
     }
     const std::string& s = n.Scalar();
-    if (auto e = arch::errno_from_name(s)) return *e;
-    if (auto i = parse_integer(s)) {
+    if (const auto e = arch::errno_from_name(s)) return *e;
+    if (const auto i = parse_integer(s)) {
       if (*i > 0 && *i < 4096) return static_cast<int>(*i);
       error(n.Mark(), "errno must be between 1 and 4095, got " + s);
       return std::nullopt;
@@ -417,7 +421,7 @@ class FileParser {
     for (auto it = v.begin(); it != v.end(); ++it) {
       if (!it->first.IsScalar()) continue;
       const std::string key = it->first.Scalar();
-      YAML::Node val = it->second;
+      const YAML::Node val = it->second;
       if (std::find(kActionKeys.begin(), kActionKeys.end(), key) == kActionKeys.end()) {
         error(it->first.Mark(), "unknown action '" + key + "'" + did_you_mean(key, kActionKeys));
         ok = false;
@@ -478,9 +482,9 @@ class FileParser {
       return std::nullopt;
     }
     const std::string& s = n.Scalar();
-    if (auto i = parse_integer(s)) return i;
+    if (const auto i = parse_integer(s)) return i;
     if (s.size() > 1 && s[0] == '-')
-      if (auto e = arch::errno_from_name(s.substr(1))) return -static_cast<std::int64_t>(*e);
+      if (const auto e = arch::errno_from_name(s.substr(1))) return -static_cast<std::int64_t>(*e);
     auto names = arch::errno_names();
     std::vector<std::string_view> views(names.begin(), names.end());
     std::string hint = s.size() > 1 && s[0] == '-' ? did_you_mean(s.substr(1), views) : "";
@@ -529,7 +533,7 @@ class FileParser {
       e.arg = arg;
       e.position = position;
       e.where = where(it->first.Mark());
-      YAML::Node spec = it->second;
+      const YAML::Node spec = it->second;
       auto fits = [&](std::int64_t v, const YAML::Node& at) {
         if (is32 && (v > 0xffffffffLL || v < INT32_MIN)) {
           error(at.Mark(), "value " + at.Scalar() + " does not fit the 32-bit argument '" + arg + "'");
@@ -552,7 +556,7 @@ class FileParser {
       check_keys(spec, kEditOps, "rewrite");
       auto op = spec.begin();
       const std::string op_name = op->first.Scalar();
-      YAML::Node val = op->second;
+      const YAML::Node val = op->second;
       if (op_name == "set" || op_name == "clear") {
         e.op = op_name == "set" ? ArgEdit::Op::Or : ArgEdit::Op::Clear;
         std::uint64_t bits = 0;
@@ -629,7 +633,7 @@ class FileParser {
     Schedule w;
     bool ok = true;
     auto count = [&](const char* key, std::uint64_t& out) {
-      auto v = n[key];
+      const auto v = n[key];
       if (!v) return false;
       auto i = integer(v);
       if (!i) {
@@ -657,7 +661,7 @@ class FileParser {
       error(n["until"].Mark(), "'until' (" + std::to_string(w.until) + ") is before 'from' (" + std::to_string(w.from) + ")");
       ok = false;
     }
-    if (auto p = n["probability"]) {
+    if (const auto p = n["probability"]) {
       char* end = nullptr;
       double v = p.IsScalar() ? std::strtod(p.Scalar().c_str(), &end) : -1;
       if (!p.IsScalar() || end == nullptr || *end != '\0' || p.Scalar().empty() || !(v > 0 && v <= 1)) {
@@ -667,7 +671,7 @@ class FileParser {
         w.probability = v;
       }
     }
-    if (auto sd = n["seed"]) {
+    if (const auto sd = n["seed"]) {
       auto i = integer(sd);
       if (!i || *i < 0) {
         if (i) error(sd.Mark(), "'seed' is a number from 0");
@@ -680,7 +684,7 @@ class FileParser {
         ok = false;
       }
     }
-    if (auto per = n["per"]) {
+    if (const auto per = n["per"]) {
       if (!scalar(per, "per")) ok = false;
       else if (per.Scalar() == "process") w.per_process = true;
       else if (per.Scalar() != "tree") {
@@ -697,7 +701,7 @@ class FileParser {
     sel.where = where(n.Mark());
     if (n.IsMap()) {
       check_keys(n, {"nr"}, "syscall selector");
-      if (auto nr = n["nr"]) {
+      if (const auto nr = n["nr"]) {
         auto v = integer(nr);
         if (!v) return;
         if (*v < 0 || *v > 0x7fffffff) {
@@ -778,9 +782,9 @@ class FileParser {
       return std::nullopt;
     }
     const std::string& s = n.Scalar();
-    if (auto i = parse_integer(s)) return i;
-    if (auto c = arch::constant_value(s)) return c;
-    if (auto e = arch::errno_from_name(s)) return *e;
+    if (const auto i = parse_integer(s)) return i;
+    if (const auto c = arch::constant_value(s)) return c;
+    if (const auto e = arch::errno_from_name(s)) return *e;
     error(n.Mark(), "unknown constant '" + s + "'" + did_you_mean(s, arch::constant_names()));
     return std::nullopt;
   }
@@ -831,7 +835,7 @@ class FileParser {
     check_keys(tests, kOps, "argument test");
     for (auto it = tests.begin(); it != tests.end(); ++it) {
       const std::string op_name = it->first.Scalar();
-      YAML::Node val = it->second;
+      const YAML::Node val = it->second;
       if (op_name == "prefix" || op_name == "glob") {
         error(it->first.Mark(), "'" + op_name + "' tests paths; '" + arg + "' is not a path");
         continue;
@@ -929,7 +933,7 @@ class FileParser {
       } else {
         t.op = op == "not_in" ? ArgTest::Op::AddrNotIn : ArgTest::Op::AddrIn;
       }
-      YAML::Node value = it->second;
+      const YAML::Node value = it->second;
       if (value.IsSequence() && (op == "glob" || op == "prefix" || op == "in" || op == "not_in")) {
         for (const auto& n : value) one(n);
       } else {
@@ -1000,13 +1004,13 @@ class FileParser {
     check_keys(v, keys, "filesystem");
     fs.present = true;
     fs.where = where(v.Mark());
-    if (auto n = v["read"]) fs.read = pattern_list(n, "read", true, &fs.where_of, "read:");
-    if (auto n = v["write"]) fs.write = pattern_list(n, "write", true, &fs.where_of, "write:");
-    if (auto n = v["exec"]) fs.exec = pattern_list(n, "exec", true, &fs.where_of, "exec:");
-    if (auto n = v["deny"]) fs.deny = pattern_list(n, "deny", true, &fs.where_of, "deny:");
-    if (auto n = v["errno"])
-      if (auto e = parse_errno(n)) fs.error = *e;
-    if (auto n = v["view"]) {
+    if (const auto n = v["read"]) fs.read = pattern_list(n, "read", true, &fs.where_of, "read:");
+    if (const auto n = v["write"]) fs.write = pattern_list(n, "write", true, &fs.where_of, "write:");
+    if (const auto n = v["exec"]) fs.exec = pattern_list(n, "exec", true, &fs.where_of, "exec:");
+    if (const auto n = v["deny"]) fs.deny = pattern_list(n, "deny", true, &fs.where_of, "deny:");
+    if (const auto n = v["errno"])
+      if (const auto e = parse_errno(n)) fs.error = *e;
+    if (const auto n = v["view"]) {
       if (scalar(n, "view")) {
         if (n.Scalar() == "true")
           fs.view = true;
@@ -1025,9 +1029,9 @@ class FileParser {
     check_keys(v, keys, "network");
     net.present = true;
     net.where = where(v.Mark());
-    if (auto n = v["allow"]) net.allow = pattern_list(n, "allow", false, &net.where_of);
-    if (auto n = v["errno"])
-      if (auto e = parse_errno(n)) net.error = *e;
+    if (const auto n = v["allow"]) net.allow = pattern_list(n, "allow", false, &net.where_of);
+    if (const auto n = v["errno"])
+      if (const auto e = parse_errno(n)) net.error = *e;
   }
 
   void parse_rule(const YAML::Node& r, FilePolicy& out) {
@@ -1038,7 +1042,7 @@ class FileParser {
     check_keys(r, kRuleKeys, "rule");
     Rule rule;
     rule.where = where(r.Mark());
-    if (auto n = r["name"])
+    if (const auto n = r["name"])
       if (scalar(n, "name")) rule.name = n.Scalar();
     auto sys = r["syscalls"];
     if (!sys) {
@@ -1051,7 +1055,7 @@ class FileParser {
     } else {
       parse_selector(sys, rule);
     }
-    if (auto a = r["args"]) {
+    if (const auto a = r["args"]) {
       if (!a.IsMap()) {
         error(a.Mark(), "'args' must map argument names to tests");
       } else {
@@ -1067,7 +1071,7 @@ class FileParser {
         }
       }
     }
-    if (auto w = r["when"]) {
+    if (const auto w = r["when"]) {
       rule.when = parse_when(w);
       if (!rule.when) return;
     }
@@ -1078,7 +1082,7 @@ class FileParser {
     }
     rewrite_node_.reset();
     auto action = parse_action(act, true);
-    if (auto l = r["log"]) {
+    if (const auto l = r["log"]) {
       if (scalar(l, "log")) {
         if (l.Scalar() == "true")
           rule.log = true;
@@ -1219,7 +1223,7 @@ class Merger {
     }
     std::string stem = name;
     if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".yaml") == 0) stem.resize(stem.size() - 5);
-    if (auto text = shipped_policy(stem)) return shipped_source(stem, *text);
+    if (const auto text = shipped_policy(stem)) return shipped_source(stem, *text);
     return std::nullopt;
   }
 

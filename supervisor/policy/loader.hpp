@@ -11,11 +11,14 @@
 
 namespace sysgate::policy {
 
+class DocumentCache;
+
 struct LoadOptions {
   LoadOptions(std::string cwd_dir = {}, std::string run_dir = {})  // NOLINT: LoadOptions{"/box"} reads well
       : cwd(std::move(cwd_dir)), rundir(std::move(run_dir)) {}
   std::string cwd;  // what ${CWD} expands to (realpath of --cwd or the caller's directory)
   std::string rundir;  // what ${RUNDIR} expands to; empty: /RUNDIR (no run: check, explain)
+  DocumentCache* documents = nullptr;  // parsed trees to reuse, and to keep what is parsed (none: parse each)
 };
 
 // Each throws InputError holding every problem found.

@@ -29,8 +29,10 @@ std::string shipped_list() {
 
 }  // namespace
 
-Policy load_policy(const std::optional<std::string>& file_or_name, const std::string& cwd, const std::string& rundir) {
+Policy load_policy(const std::optional<std::string>& file_or_name, const std::string& cwd, const std::string& rundir,
+                   policy::DocumentCache* documents) {
   policy::LoadOptions options{cwd, rundir};
+  options.documents = documents;
   if (!file_or_name) return policy::load_shipped("default", options);
   const std::string& f = *file_or_name;
   if (access(f.c_str(), F_OK) != 0) {

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "policy/documents.hpp"
 #include "sysgate/policy.hpp"
 
 namespace sysgate::session {
@@ -17,8 +18,9 @@ struct PolicyNotFound : std::runtime_error {
 };
 
 // `cwd` is what ${CWD} expands to, `rundir` ${RUNDIR} (none: a stand-in).
-// Throws PolicyNotFound, or InputError with every problem of the policy.
+// `documents`: parsed trees to reuse (policy/documents.hpp). Throws
+// PolicyNotFound, or InputError with every problem of the policy.
 Policy load_policy(const std::optional<std::string>& file_or_name, const std::string& cwd,
-                   const std::string& rundir = {});
+                   const std::string& rundir = {}, policy::DocumentCache* documents = nullptr);
 
 }  // namespace sysgate::session

@@ -15,6 +15,8 @@
 
 namespace sysgate::session {
 
+struct Resident;
+
 struct StdioConfig {
   // A file, or "-" for the caller's own descriptor (also what nothing means).
   std::optional<std::string> in, out, err;
@@ -50,6 +52,7 @@ struct RunConfig {
   std::optional<std::string> access_report_path;  // --access-report FILE ("-": stdout)
   std::optional<std::string> declared_path;       // --declared MANIFEST
   std::string caller_cwd;             // where relative paths of the options start
+  Resident* resident = nullptr;       // sysgate batch: what its process found once for every run (resident.hpp)
 };
 
 }  // namespace sysgate::session

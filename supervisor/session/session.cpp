@@ -24,6 +24,7 @@
 #include "policy/capabilities.hpp"
 #include "report/run_report.hpp"
 #include "session/policy_source.hpp"
+#include "session/resident.hpp"
 #include "sysgate/diagnostic.hpp"
 #include "trace/attach.hpp"
 #include "trace/monitor.hpp"
@@ -283,7 +284,7 @@ void Session::prepare() {
     throw setup_error(e.what());
   }
   try {
-    policy_ = load_policy(c.policy, cwd, rundir_.path());
+    policy_ = load_policy(c.policy, cwd, rundir_.path(), c.resident != nullptr ? &c.resident->documents : nullptr);
   } catch (const PolicyNotFound& e) {
     throw setup_error(e.what());
   } catch (const InputError& e) {
@@ -451,7 +452,10 @@ void Session::prepare() {
       throw setup_error("--cgroup: " + why);
   }
   try {
-    enforcer_ = std::make_unique<limits::LimitEnforcer>(limits, c.use_cgroups, c.cgroup_parent.value_or(""));
+    const limits::CgroupHome* home = c.resident != nullptr && c.resident->cgroups && !c.cgroup_parent
+                                         ? &*c.resident->cgroups
+                                         : nullptr;
+    enforcer_ = std::make_unique<limits::LimitEnforcer>(limits, c.use_cgroups, c.cgroup_parent.value_or(""), home);
   } catch (const std::runtime_error& e) {
     throw setup_error(e.what());
   }
