@@ -11,9 +11,10 @@
 # ((wall - loop's wall) / N; for -j2 the wall is compared as -j2 has 2 CPUs:
 # (2 x wall - loop's wall) / N). See bench/README.md, "sysgate batch".
 #
-# Environment: SYSGATE (default build/sysgate), BENCH_RUNS (default 500),
-# BENCH_REPS (default 3), BENCH_CGROUPS=0 (every runner with --no-cgroups),
-# BENCH_OUT (also write the table there), CC.
+# Environment: SYSGATE (default build/sysgate), BASELINE (another sysgate
+# binary: its batch -j1 and -j2 runners too, interleaved, for a before and
+# after), BENCH_RUNS (default 500), BENCH_REPS (default 3), BENCH_CGROUPS=0
+# (every runner with --no-cgroups), BENCH_OUT (also write the table there), CC.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -21,7 +22,9 @@ sysgate=${SYSGATE:-$repo/build/sysgate}
 runs=${BENCH_RUNS:-500}
 reps=${BENCH_REPS:-3}
 cc=${CC:-cc}
+baseline=${BASELINE:-}
 [[ -x $sysgate ]] || { echo "bench: no sysgate at $sysgate (build first)" >&2; exit 1; }
+[[ -z $baseline || -x $baseline ]] || { echo "bench: BASELINE=$baseline is not executable" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sysgate-bench-batch.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 say() { echo "bench: $*" >&2; }
@@ -69,25 +72,31 @@ for rep in $(seq 1 "$reps"); do
   [[ $(field failed "$line") == 0 ]] || { say "sysgate run failed: $line"; exit 1; }
   add run "$(field total_s "$line")" "$(field p50_ms "$line")" "$(field p99_ms "$line")"
   for j in 1 2; do
-    rm -rf "$tmp/out-j$j"
-    t0=$(now)
-    "$sysgate" batch "${cgflag[@]}" -j "$j" --out "$tmp/out-j$j" "$tmp/jobs.jsonl" >/dev/null 2>&1 || { say "batch -j$j failed"; exit 1; }
-    t1=$(now)
-    read -r a b <<<"$(batch_stats "$tmp/out-j$j")"
-    add "batch-j$j" "$(echo "$t1 - $t0" | bc -l)" "$a" "$b"
+    for who in "" ${baseline:+base-}; do
+      bin=$sysgate
+      [[ -n $who ]] && bin=$baseline
+      rm -rf "$tmp/out-j$j"
+      t0=$(now)
+      "$bin" batch "${cgflag[@]}" -j "$j" --out "$tmp/out-j$j" "$tmp/jobs.jsonl" >/dev/null 2>&1 || { say "$bin batch -j$j failed"; exit 1; }
+      t1=$(now)
+      read -r a b <<<"$(batch_stats "$tmp/out-j$j")"
+      add "${who}batch-j$j" "$(echo "$t1 - $t0" | bc -l)" "$a" "$b"
+    done
   done
 done
+runners=(loop run batch-j1 batch-j2)
+[[ -n $baseline ]] && runners+=(base-batch-j1 base-batch-j2)
 
 loop_wall=$(median "${wall[loop]}")
 {
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $("$sysgate" --version); $(uname -sr), $(nproc) CPUs; $runs runs, $reps interleaved repetitions, medians${cgflag:+; --no-cgroups}. Load average after: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $("$sysgate" --version); $(uname -sr), $(nproc) CPUs; $runs runs, $reps interleaved repetitions, medians${cgflag:+; --no-cgroups}${baseline:+; base-: $baseline}. Load average after: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   echo "| runner | wall s | runs/s | p50 ms | p99 ms | overhead per run over the loop, ms |"
   echo "|---|---|---|---|---|---|"
-  for r in loop run batch-j1 batch-j2; do
+  for r in "${runners[@]}"; do
     w=$(median "${wall[$r]}")
     cpus=1
-    [[ $r == batch-j2 ]] && cpus=2
+    [[ $r == *batch-j2 ]] && cpus=2
     over=$(echo "($cpus * $w - $loop_wall) * 1000 / $runs" | bc -l)
     printf '| %s | %.3f | %.0f | %.3f | %.3f | %s |\n' "$r" "$w" "$(echo "$runs / $w" | bc -l)" \
       "$(median "${p50[$r]}")" "$(median "${p99[$r]}")" "$([[ $r == loop ]] && echo - || printf '%.3f' "$over")"

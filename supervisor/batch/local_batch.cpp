@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "batch/compare.hpp"
+#include "batch/job_report.hpp"
 #include "batch/summary.hpp"
 #include "batch/worker.hpp"
 
@@ -27,70 +27,14 @@ using nlohmann::json;
 
 constexpr int kStopGraceSeconds = 10;  // for supervisors told to stop, before SIGKILL
 
-RunFiles files_of(const std::string& dir, const std::string& id) {
-  return {dir + "/work/" + id, dir + "/out/" + id + ".stdout", dir + "/out/" + id + ".stderr",
-          dir + "/reports/." + id + ".run.json", dir + "/logs/" + id + ".log"};
-}
-
-json comparison_json(const Job& job, const Comparison& c) {
-  json j = {{"mode", to_string(job.compare.mode)}, {"matched", c.matched}};
-  if (job.compare.mode == CompareSpec::Mode::Float) {
-    j["epsilon"] = job.compare.epsilon;
-    j["error"] = to_string(job.compare.error);
-  }
-  if (c.first_difference) {
-    const Difference& d = *c.first_difference;
-    j["first_difference"] = {{"line", d.line}, {"expected", d.expected}, {"got", d.got}, {"why", d.why}};
-    if (d.token != 0) j["first_difference"]["token"] = d.token;
-  }
-  return j;
-}
-
-// The run's report as the session wrote it, completed: the output compared,
-// the batch's verdict. A worker that died without a report gets one saying so.
-json finished_report(const Job& job, const RunFiles& f, int status) {
-  json r;
-  std::ifstream in(f.raw_report);
+// The verdict of a run's report.
+std::string verdict_of(const std::string& report) {
+  std::ifstream in(report);
   try {
-    if (!in) throw std::runtime_error("no report");
-    r = json::parse(in);
-  } catch (const std::exception&) {
-    char why[96];
-    if (WIFSIGNALED(status)) std::snprintf(why, sizeof why, "killed by signal %d", WTERMSIG(status));
-    else std::snprintf(why, sizeof why, "exit status %d", WEXITSTATUS(status));
-    r = {{"schema", 1}, {"verdict", "INTERNAL_ERROR"},
-         {"error", std::string("the run's supervisor ended without a report (") + why + "); see " + f.log}};
+    return json::parse(in).value("verdict", "INTERNAL_ERROR");
+  } catch (const json::exception&) {
+    return "INTERNAL_ERROR";
   }
-  const std::string run_verdict = r.value("verdict", "INTERNAL_ERROR");
-  json b = {{"id", job.id}, {"run_verdict", run_verdict}, {"expect_verdict", job.expect_verdict},
-            {"stdout", f.out}, {"stderr", f.err}, {"log", f.log}, {"comparison", nullptr}};
-  std::string verdict = run_verdict;
-  if (run_verdict == "OK" && job.expect_stdout) {
-    try {
-      Comparison c = compare_files(*job.expect_stdout, f.out, job.compare);
-      b["comparison"] = comparison_json(job, c);
-      if (!c.matched) verdict = "WRONG_ANSWER";
-    } catch (const std::runtime_error& e) {
-      verdict = "INTERNAL_ERROR";
-      r["error"] = std::string("comparing the output: ") + e.what();
-    }
-  }
-  b["verdict"] = verdict;
-  b["as_expected"] = verdict == job.expect_verdict;
-  r["verdict"] = verdict;
-  r["batch"] = b;
-  return r;
-}
-
-void write_report(const std::string& path, const json& r) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << r.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + tmp);
-  }
-  fs::rename(tmp, path);
 }
 
 // SIGCHLD and the stopping signals, taken by sigtimedwait only.
@@ -153,7 +97,7 @@ bool run_jobs(const std::vector<Job>& jobs, const BatchOptions& o) {
   for (const Job* j : pending)
     if (policies.insert(j->policy).second) resident.prime_policy(j->policy, o.base_dir);
   if (o.use_cgroups && !pending.empty()) resident.prime_cgroups();
-  WorkerOptions wo{o.use_cgroups, o.base_dir, &resident};
+  WorkerOptions wo{o.use_cgroups, o.keep_work, o.base_dir, &resident};
   Signals signals;
   struct Running {
     const Job* job;
@@ -166,7 +110,7 @@ bool run_jobs(const std::vector<Job>& jobs, const BatchOptions& o) {
     while (running.size() < parallel && next < pending.size()) {
       const Job* job = pending[next++];
       auto started = std::chrono::steady_clock::now();
-      running.emplace(start_run(*job, files_of(o.out_dir, job->id), wo), Running{job, started});
+      running.emplace(start_run(*job, files_of(o.out_dir, job->id), wo, started), Running{job, started});
     }
     int s = signals.next(1);
     int status = 0;
@@ -177,13 +121,15 @@ bool run_jobs(const std::vector<Job>& jobs, const BatchOptions& o) {
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second.started).count();
       running.erase(it);
       RunFiles f = files_of(o.out_dir, job.id);
-      json r = finished_report(job, f, status);
-      r["batch"]["elapsed_s"] = elapsed;
-      write_report(report_path(o.out_dir, job.id), r);
-      std::error_code ec;
-      fs::remove(f.raw_report, ec);
-      if (!o.keep_work) fs::remove_all(f.work, ec);
-      progress.finished(job.id, r["verdict"].get<std::string>(), job.expect_verdict);
+      if (!fs::exists(f.report)) {
+        // The worker ended before its report (killed, or it crashed).
+        json r = missing_report(job, f, status);
+        r["batch"]["elapsed_s"] = elapsed;
+        write_atomically(f.report, r.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+        std::error_code ec;
+        if (!o.keep_work) fs::remove_all(f.work, ec);
+      }
+      progress.finished(job.id, verdict_of(f.report), job.expect_verdict);
     }
     // Runs that ended before the signal keep their reports.
     if (s == SIGINT || s == SIGTERM || s == SIGHUP) stopping = true;
@@ -196,9 +142,11 @@ bool run_jobs(const std::vector<Job>& jobs, const BatchOptions& o) {
       int status = 0;
       for (pid_t pid; (pid = waitpid(-1, &status, WNOHANG)) > 0;) {
         if (auto it = running.find(pid); it != running.end()) {
+          // A stopped run gets no report (a resumed batch does it again),
+          // also when its worker wrote one as it ended.
           std::error_code ec;
           RunFiles f = files_of(o.out_dir, it->second.job->id);
-          fs::remove(f.raw_report, ec);
+          fs::remove(f.report, ec);
           if (!o.keep_work) fs::remove_all(f.work, ec);
           running.erase(it);
         }

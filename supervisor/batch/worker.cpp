@@ -6,10 +6,10 @@
 
 #include <cerrno>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <system_error>
 
+#include "batch/summary.hpp"
 #include "session/session.hpp"
 #include "trace/supervisor_process.hpp"
 
@@ -17,11 +17,6 @@ namespace sysgate::batch {
 namespace {
 
 namespace fs = std::filesystem;
-
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::trunc);
-  out << text << "\n";
-}
 
 session::RunConfig config_of(const Job& job, const RunFiles& files, const WorkerOptions& o) {
   session::RunConfig c;
@@ -40,8 +35,9 @@ session::RunConfig config_of(const Job& job, const RunFiles& files, const Worker
   return c;
 }
 
-// The run itself, in the worker; returns what `sysgate run` would exit with.
-int run_in_worker(const Job& job, const RunFiles& files, const WorkerOptions& o) {
+// The run itself, in the worker: the session's JSON report, and what `sysgate
+// run` would exit with.
+std::pair<std::string, int> run_in_worker(const Job& job, const RunFiles& files, const WorkerOptions& o) {
   session::Session s(config_of(job, files, o));
   trace::SupervisorProcess process;
   try {
@@ -54,26 +50,24 @@ int run_in_worker(const Job& job, const RunFiles& files, const WorkerOptions& o)
     session::SessionError err(Verdict::SetupError, session::Session::kExitSysgateError,
                               "making the working directory " + files.work + ": " + e.code().message());
     std::cerr << "sysgate: " << err.what() << "\n";
-    write_file(files.raw_report, s.report(s.failed(err)));
-    return err.exit_status;
+    return {s.report(s.failed(err)), err.exit_status};
   }
   try {
     s.prepare();
   } catch (const session::SessionError& e) {
     for (const auto& d : s.policy_diagnostics()) std::cerr << d << "\n";
     std::cerr << "sysgate: " << e.what() << "\n";
-    write_file(files.raw_report, s.report(s.failed(e)));
-    return e.exit_status;
+    return {s.report(s.failed(e)), e.exit_status};
   }
   RunResult r = s.run(process);
   if (!r.error.empty()) std::cerr << "sysgate: " << to_string(r.verdict) << ": " << r.error << "\n";
-  write_file(files.raw_report, s.report(r));
-  return r.exit_status();
+  return {s.report(r), r.exit_status()};
 }
 
 }  // namespace
 
-pid_t start_run(const Job& job, const RunFiles& files, const WorkerOptions& options) {
+pid_t start_run(const Job& job, const RunFiles& files, const WorkerOptions& options,
+                std::chrono::steady_clock::time_point started) {
   pid_t pid = fork();
   if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
   if (pid > 0) return pid;
@@ -91,7 +85,13 @@ pid_t start_run(const Job& job, const RunFiles& files, const WorkerOptions& opti
   }
   int status = 125;
   try {
-    status = run_in_worker(job, files, options);
+    auto [session_report, exit_status] = run_in_worker(job, files, options);
+    nlohmann::json report = completed_report(job, files, session_report);
+    report["batch"]["elapsed_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    write_atomically(files.report, report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    status = exit_status;
+    std::error_code ec;
+    if (!options.keep_work) fs::remove_all(files.work, ec);
   } catch (const std::exception& e) {
     std::cerr << "sysgate: internal error: " << e.what() << "\n";
   }

@@ -29,7 +29,7 @@ cd "$TMP" || exit 1
 RC=$?
 expect "batch exits 0 when every verdict is the expected one (got $RC; $(tail -5 "$TMP/batch.out" | tr '\n' '|'))" [ "$RC" = 0 ]
 expect "60 reports" [ "$(ls "$TMP/all/reports" | grep -c '\.json$')" = 60 ]
-expect "no run's report is left half-made" [ -z "$(ls -A "$TMP/all/reports" | grep '^\.')" ]
+expect "no run's report is left half-made" [ -z "$(ls -A "$TMP/all/reports" | grep -E '^\.|\.tmp\.')" ]
 expect "the working directories are removed" [ -z "$(ls -A "$TMP/all/work")" ]
 expect "plain progress lines when stderr is not a terminal" grep -qE '^\[60/60\] ' "$TMP/batch.err"
 S=$TMP/all/summary.json
@@ -90,7 +90,7 @@ expect "an interrupted batch exits 130 (got $RC)" [ "$RC" = 130 ]
 DONE=$(ls "$TMP/cut/reports" | grep -c '\.json$')
 log "interrupted after $DONE reports"
 expect "interrupted midway ($DONE of 60 reports)" test "$DONE" -ge 30 -a "$DONE" -lt 60
-expect "no report of a run cut short" [ -z "$(ls -A "$TMP/cut/reports" | grep '^\.')" ]
+expect "no report of a run cut short" [ -z "$(ls -A "$TMP/cut/reports" | grep -E '^\.|\.tmp\.')" ]
 expect "the summary so far is written" grep -q "\"done\": $DONE" "$TMP/cut/summary.json"
 sleep 0.5
 expect "no program is left after the interruption" [ -z "$(pgrep -f "$TMP/bin/")" ]
@@ -106,6 +106,33 @@ expect "the resumed batch ran only the rest ($(grep -c '^\[' "$TMP/resume.err") 
   [ "$(grep -c '^\[' "$TMP/resume.err")" = $((60 - DONE)) ]
 expect "the resumed batch's verdicts are the uninterrupted one's" \
   diff <(verdicts "$TMP/all") <(verdicts "$TMP/cut")
+
+# A worker killed from outside (not told to stop by the batch) writes no
+# report: the batch writes one, INTERNAL_ERROR naming the signal, and the
+# program dies with its supervisor.
+printf '%s\n{"id": "spin", "command": ["%s/bin/sgg_spin"], "limits": {"cpu_time": "20s"}}\n' \
+  "$BATCH_DEFAULTS" "$TMP" >"$TMP/killed.jsonl"
+"$SYSGATE" batch -j 1 --out "$TMP/killed" "$TMP/killed.jsonl" >"$TMP/killed.out" 2>"$TMP/killed.err" &
+B=$!
+W=""
+for _ in $(seq 1 100); do
+  W=$(pgrep -P "$B" -x sysgate | head -1)
+  [ -n "$W" ] && pgrep -f "$TMP/bin/sgg_spin" >/dev/null && break
+  sleep 0.1
+done
+expect "the run's worker and program were seen" [ -n "$W" ]
+[ -n "$W" ] && kill -KILL "$W"
+wait "$B"
+RC=$?
+expect "the batch exits 1: the run is not as expected (got $RC)" [ "$RC" = 1 ]
+expect "the batch wrote the run's report: INTERNAL_ERROR" \
+  grep -q '"verdict": "INTERNAL_ERROR"' "$TMP/killed/reports/spin.json"
+expect "the report names the signal" grep -q "killed by signal 9" "$TMP/killed/reports/spin.json"
+expect "the working directory is removed" [ ! -e "$TMP/killed/work/spin" ]
+sleep 0.5
+expect "the program died with its supervisor" [ -z "$(pgrep -f "$TMP/bin/sgg_spin")" ]
+# The killed supervisor's empty run cgroups (a later run would sweep them).
+[ -n "$W" ] && find /sys/fs/cgroup -maxdepth 7 -type d -name "sysgate-$W-*" -exec rmdir {} + 2>/dev/null
 
 # --rerun runs everything again; --collect sums up a directory without the job file.
 "$SYSGATE" batch --collect "$TMP/cut" >"$TMP/collect.out" 2>&1
