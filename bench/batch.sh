@@ -14,7 +14,14 @@
 # Environment: SYSGATE (default build/sysgate), BASELINE (another sysgate
 # binary: its batch -j1 and -j2 runners too, interleaved, for a before and
 # after), BENCH_RUNS (default 500), BENCH_REPS (default 3), BENCH_CGROUPS=0
-# (every runner with --no-cgroups), BENCH_OUT (also write the table there), CC.
+# (every runner with --no-cgroups), BENCH_OUT (also write the table there),
+# BENCH_DIR (where the batches write; default $TMPDIR or /tmp), CC.
+#
+# The filesystem of BENCH_DIR is printed: a batch makes about six files a run
+# and deletes two, and on ext4 each file made scans past the inodes deleted
+# in the last seconds (minutes, while their blocks are not yet written back:
+# `recently_deleted`), so on a disk with much recent churn the same batch
+# takes twice as long as on a quiet one or on tmpfs.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -25,7 +32,7 @@ cc=${CC:-cc}
 baseline=${BASELINE:-}
 [[ -x $sysgate ]] || { echo "bench: no sysgate at $sysgate (build first)" >&2; exit 1; }
 [[ -z $baseline || -x $baseline ]] || { echo "bench: BASELINE=$baseline is not executable" >&2; exit 1; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sysgate-bench-batch.XXXXXX")
+tmp=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/sysgate-bench-batch.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 say() { echo "bench: $*" >&2; }
 
@@ -89,7 +96,7 @@ runners=(loop run batch-j1 batch-j2)
 
 loop_wall=$(median "${wall[loop]}")
 {
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $("$sysgate" --version); $(uname -sr), $(nproc) CPUs; $runs runs, $reps interleaved repetitions, medians${cgflag:+; --no-cgroups}${baseline:+; base-: $baseline}. Load average after: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $("$sysgate" --version); $(uname -sr), $(nproc) CPUs; output on $(stat -f -c %T "$tmp"); $runs runs, $reps interleaved repetitions, medians${cgflag:+; --no-cgroups}${baseline:+; base-: $baseline}. Load average after: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   echo "| runner | wall s | runs/s | p50 ms | p99 ms | overhead per run over the loop, ms |"
   echo "|---|---|---|---|---|---|"
