@@ -109,8 +109,13 @@ bool run_jobs(const std::vector<Job>& jobs, const BatchOptions& o) {
   while (!stopping && (next < pending.size() || !running.empty())) {
     while (running.size() < parallel && next < pending.size()) {
       const Job* job = pending[next++];
+      const RunFiles f = files_of(o.out_dir, job->id);
+      // --rerun: the report of an earlier batch goes first, so that only the
+      // new run's worker (or the batch, for a worker that dies) writes one.
+      std::error_code ec;
+      if (o.rerun) fs::remove(f.report, ec);
       auto started = std::chrono::steady_clock::now();
-      running.emplace(start_run(*job, files_of(o.out_dir, job->id), wo, started), Running{job, started});
+      running.emplace(start_run(*job, f, wo, started), Running{job, started});
     }
     int s = signals.next(1);
     int status = 0;

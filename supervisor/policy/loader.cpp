@@ -1,6 +1,6 @@
 #include "policy/loader.hpp"
 
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
 
 #include <algorithm>
 #include <bit>
@@ -26,6 +26,7 @@
 #include "policy/units.hpp"
 #include "policy/vars.hpp"
 #include "policy/yaml_scan.hpp"
+#include "policy/yaml_tree.hpp"
 #include "net/socket_address.hpp"
 
 namespace sysgate::policy {
@@ -69,7 +70,7 @@ struct FilePolicy {
 };
 
 // A quoted scalar of the tree that begins at line:column (1-based).
-bool quoted_scalar_at(const YAML::Node& n, int line, int column) {
+bool quoted_scalar_at(const yaml::Node& n, int line, int column) {
   if (n.IsScalar()) return n.Tag() == "!" && n.Mark().line + 1 == line && n.Mark().column + 1 == column;
   if (n.IsSequence()) {
     for (const auto& e : n)
@@ -89,18 +90,23 @@ class FileParser {
              const std::map<std::string, std::string>& outer_vars)
       : file_(std::move(file)), options_(options), errors_(errors), outer_vars_(outer_vars) {}
 
-  FilePolicy parse(std::string_view text) {
+  // `prebuilt`: the text's tree, parsed when sysgate was built (a shipped policy).
+  FilePolicy parse(std::string_view text, const yaml::Tree* prebuilt) {
     FilePolicy out;
-    YAML::Node tree;
+    yaml::Document parsed;
+    const yaml::Tree* tree = prebuilt;
     try {
-      tree = options_.documents != nullptr ? options_.documents->get(text) : YAML::Load(std::string(text));
+      if (tree == nullptr && options_.documents != nullptr) {
+        tree = &options_.documents->get(text).tree();
+      } else if (tree == nullptr) {
+        parsed = yaml::Document::parse(text);
+        tree = &parsed.tree();
+      }
     } catch (const YAML::ParserException& e) {
       syntax_error(text, e);
       return out;
     }
-    // Read only through const nodes: a non-const operator[] adds the key it
-    // looks for to the tree, which a DocumentCache shares between loads.
-    const YAML::Node& root = tree;
+    const yaml::Node root(tree, 0);
     // yaml-cpp reads a string whose closing quote is missing up to the end of
     // the file, swallowing the lines after it.
     if (const auto q = unclosed_quote(text); q && quoted_scalar_at(root, q->line, q->column)) {
@@ -195,20 +201,20 @@ class FileParser {
   }
   void error(const YAML::Mark& m, std::string msg) { errors_.push_back({where(m), std::move(msg)}); }
 
-  static YAML::Mark key_mark(const YAML::Node& map, std::string_view key) {
+  static YAML::Mark key_mark(const yaml::Node& map, std::string_view key) {
     for (auto it = map.begin(); it != map.end(); ++it)
       if (it->first.IsScalar() && it->first.Scalar() == key) return it->first.Mark();
     return map.Mark();
   }
 
-  bool scalar(const YAML::Node& n, std::string_view what) {
+  bool scalar(const yaml::Node& n, std::string_view what) {
     if (n.IsScalar()) return true;
     error(n.Mark(), "'" + std::string(what) + "' must be a single value");
     return false;
   }
 
   // Rejects unknown and repeated keys (yaml-cpp keeps duplicates silently).
-  void check_keys(const YAML::Node& map, const std::vector<std::string_view>& allowed, std::string_view where_) {
+  void check_keys(const yaml::Node& map, const std::vector<std::string_view>& allowed, std::string_view where_) {
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
       if (!it->first.IsScalar()) {
@@ -222,7 +228,7 @@ class FileParser {
     }
   }
 
-  std::string expand(const YAML::Node& n, const std::map<std::string, std::string>& vars) {
+  std::string expand(const yaml::Node& n, const std::map<std::string, std::string>& vars) {
     try {
       return expand_vars(n.Scalar(), vars, options_.cwd);
     } catch (const std::invalid_argument& e) {
@@ -231,7 +237,7 @@ class FileParser {
     }
   }
 
-  std::optional<std::int64_t> integer(const YAML::Node& n) {
+  std::optional<std::int64_t> integer(const yaml::Node& n) {
     if (!n.IsScalar()) {
       error(n.Mark(), "expected an integer");
       return std::nullopt;
@@ -268,7 +274,7 @@ class FileParser {
     return static_cast<std::int64_t>(u);
   }
 
-  void parse_vars(const YAML::Node& v, FilePolicy& out) {
+  void parse_vars(const yaml::Node& v, FilePolicy& out) {
     if (!v.IsMap()) {
       error(v.Mark(), "'vars' must be a mapping of NAME: value");
       return;
@@ -293,7 +299,7 @@ class FileParser {
     }
   }
 
-  void parse_limits(const YAML::Node& v, Limits& limits) {
+  void parse_limits(const yaml::Node& v, Limits& limits) {
     if (!v.IsMap()) {
       error(v.Mark(), "'limits' must be a mapping such as {cpu_time: 2s, memory: 256MiB}");
       return;
@@ -301,7 +307,7 @@ class FileParser {
     check_keys(v, kLimitKeys, "limits");
     for (auto it = v.begin(); it != v.end(); ++it) {
       const std::string key = it->first.Scalar();
-      const YAML::Node n = it->second;
+      const yaml::Node n = it->second;
       if (!scalar(n, key)) continue;
       try {
         if (key == "cpu_time") limits.cpu_time_s = parse_duration(n.Scalar());
@@ -321,8 +327,8 @@ class FileParser {
 
   // `capabilities: [CAP_CHOWN, CAP_FOWNER]`, `capabilities: all`, `capabilities: []`.
   // `key_at`: where the key is, for an empty value (whose own mark is the next line).
-  void parse_capabilities(const YAML::Node& v, const YAML::Mark& key_at, FilePolicy& out) {
-    auto one = [&](const YAML::Node& n) {
+  void parse_capabilities(const yaml::Node& v, const YAML::Mark& key_at, FilePolicy& out) {
+    auto one = [&](const yaml::Node& n) {
       if (!n.IsScalar()) {
         error(n.Mark(), "a capability is a name such as CAP_CHOWN, or 'all'");
         return;
@@ -343,8 +349,8 @@ class FileParser {
     }
   }
 
-  void parse_includes(const YAML::Node& v, FilePolicy& out) {
-    auto one = [&](const YAML::Node& n) {
+  void parse_includes(const yaml::Node& v, FilePolicy& out) {
+    auto one = [&](const yaml::Node& n) {
       if (scalar(n, "include")) out.includes.emplace_back(expand(n, out.vars), where(n.Mark()));
     };
     if (v.IsSequence()) {
@@ -354,11 +360,11 @@ class FileParser {
     }
   }
 
-  void parse_abis(const YAML::Node& v, FilePolicy& out) {
+  void parse_abis(const yaml::Node& v, FilePolicy& out) {
     std::vector<std::string_view> names;
     for (Abi a : arch::all_abis()) names.push_back(arch::abi_info(a).name);
     std::vector<Abi> abis;
-    auto one = [&](const YAML::Node& n) {
+    auto one = [&](const yaml::Node& n) {
       if (!scalar(n, "abi")) return;
       auto abi = arch::abi_from_name(n.Scalar());
       if (!abi) {
@@ -377,7 +383,7 @@ class FileParser {
     out.abis = abis;
   }
 
-  std::optional<int> parse_errno(const YAML::Node& n) {
+  std::optional<int> parse_errno(const yaml::Node& n) {
     if (!n.IsScalar()) {
       error(n.Mark(), "expected an errno name such as EPERM");
       return std::nullopt;
@@ -395,7 +401,7 @@ class FileParser {
     return std::nullopt;
   }
 
-  std::optional<Action> parse_action(const YAML::Node& v, bool in_rule) {
+  std::optional<Action> parse_action(const yaml::Node& v, bool in_rule) {
     if (v.IsScalar()) {
       const std::string& s = v.Scalar();
       if (s == "allow") return Action{Action::Kind::Allow};
@@ -421,7 +427,7 @@ class FileParser {
     for (auto it = v.begin(); it != v.end(); ++it) {
       if (!it->first.IsScalar()) continue;
       const std::string key = it->first.Scalar();
-      const YAML::Node val = it->second;
+      const yaml::Node val = it->second;
       if (std::find(kActionKeys.begin(), kActionKeys.end(), key) == kActionKeys.end()) {
         error(it->first.Mark(), "unknown action '" + key + "'" + did_you_mean(key, kActionKeys));
         ok = false;
@@ -468,7 +474,7 @@ class FileParser {
         redirect_mark_ = val.Mark();
       } else if (key == "rewrite") {
         a.kind = Action::Kind::Rewrite;
-        rewrite_node_.reset(val);
+        rewrite_node_ = val;
       }
     }
     if (!ok) return std::nullopt;
@@ -476,7 +482,7 @@ class FileParser {
   }
 
   // `return:` a number, or -ERRNO by name (-ENOSPC).
-  std::optional<std::int64_t> return_value(const YAML::Node& n) {
+  std::optional<std::int64_t> return_value(const yaml::Node& n) {
     if (!n.IsScalar()) {
       error(n.Mark(), "'return' takes a number or -ERRNO such as -ENOSPC");
       return std::nullopt;
@@ -494,7 +500,7 @@ class FileParser {
 
   // `rewrite: {ARG: VALUE | {set: [...]} | {clear: [...]} | {max: N} | {min: N}}`
   // on the scalar arguments of every call the rule names.
-  void parse_rewrite(const YAML::Node& n, Rule& rule, const std::vector<const arch::SyscallSpec*>& calls) {
+  void parse_rewrite(const yaml::Node& n, Rule& rule, const std::vector<const arch::SyscallSpec*>& calls) {
     if (!n.IsMap() || n.size() == 0) {
       error(n.Mark(), "'rewrite' maps argument names to new values, such as {mode: 0600} or {flags: {set: [O_CLOEXEC]}}");
       return;
@@ -533,8 +539,8 @@ class FileParser {
       e.arg = arg;
       e.position = position;
       e.where = where(it->first.Mark());
-      const YAML::Node spec = it->second;
-      auto fits = [&](std::int64_t v, const YAML::Node& at) {
+      const yaml::Node spec = it->second;
+      auto fits = [&](std::int64_t v, const yaml::Node& at) {
         if (is32 && (v > 0xffffffffLL || v < INT32_MIN)) {
           error(at.Mark(), "value " + at.Scalar() + " does not fit the 32-bit argument '" + arg + "'");
           return false;
@@ -556,12 +562,12 @@ class FileParser {
       check_keys(spec, kEditOps, "rewrite");
       auto op = spec.begin();
       const std::string op_name = op->first.Scalar();
-      const YAML::Node val = op->second;
+      const yaml::Node val = op->second;
       if (op_name == "set" || op_name == "clear") {
         e.op = op_name == "set" ? ArgEdit::Op::Or : ArgEdit::Op::Clear;
         std::uint64_t bits = 0;
         bool good = true;
-        auto add = [&](const YAML::Node& b) {
+        auto add = [&](const yaml::Node& b) {
           auto v = value(b);
           if (!v || !fits(*v, b)) good = false;
           else bits |= static_cast<std::uint64_t>(*v);
@@ -624,7 +630,7 @@ class FileParser {
   }
 
   // `when: {nth: N} | {from: A, every: E, until: U} | {probability: P, seed: S}`, with `per: tree|process`.
-  std::optional<Schedule> parse_when(const YAML::Node& n) {
+  std::optional<Schedule> parse_when(const yaml::Node& n) {
     if (!n.IsMap() || n.size() == 0) {
       error(n.Mark(), "'when' is a mapping such as {nth: 3}, {from: 2, every: 5, until: 20} or {probability: 0.1, seed: 42}");
       return std::nullopt;
@@ -696,7 +702,7 @@ class FileParser {
     return w;
   }
 
-  void parse_selector(const YAML::Node& n, Rule& rule) {
+  void parse_selector(const yaml::Node& n, Rule& rule) {
     SyscallSelector sel;
     sel.where = where(n.Mark());
     if (n.IsMap()) {
@@ -776,7 +782,7 @@ class FileParser {
     return out;
   }
 
-  std::optional<std::int64_t> value(const YAML::Node& n) {
+  std::optional<std::int64_t> value(const yaml::Node& n) {
     if (!n.IsScalar()) {
       error(n.Mark(), "expected a number or a constant such as O_CREAT");
       return std::nullopt;
@@ -789,7 +795,7 @@ class FileParser {
     return std::nullopt;
   }
 
-  void parse_arg_test(const YAML::Node& key, const YAML::Node& tests, Rule& rule,
+  void parse_arg_test(const yaml::Node& key, const yaml::Node& tests, Rule& rule,
                       const std::vector<const arch::SyscallSpec*>& calls) {
     const std::string& arg = key.Scalar();
     int position = -1;
@@ -835,7 +841,7 @@ class FileParser {
     check_keys(tests, kOps, "argument test");
     for (auto it = tests.begin(); it != tests.end(); ++it) {
       const std::string op_name = it->first.Scalar();
-      const YAML::Node val = it->second;
+      const yaml::Node val = it->second;
       if (op_name == "prefix" || op_name == "glob") {
         error(it->first.Mark(), "'" + op_name + "' tests paths; '" + arg + "' is not a path");
         continue;
@@ -855,7 +861,7 @@ class FileParser {
       bool list_op = t.op == ArgTest::Op::In || t.op == ArgTest::Op::NotIn || t.op == ArgTest::Op::All ||
                      t.op == ArgTest::Op::Any || t.op == ArgTest::Op::None || t.op == ArgTest::Op::AccMode;
       bool ok = true;
-      auto add = [&](const YAML::Node& n) {
+      auto add = [&](const yaml::Node& n) {
         auto v = value(n);
         if (!v) {
           ok = false;
@@ -897,14 +903,14 @@ class FileParser {
     }
   }
 
-  std::string absolute_pattern(const YAML::Node& n) {
+  std::string absolute_pattern(const yaml::Node& n) {
     std::string v = expand(n, *vars_);
     if (v.empty() || v[0] != '/') error(n.Mark(), "path patterns must be absolute (after expansion): '" + v + "'");
     return v;
   }
 
   // Tests on a path (eq, prefix, glob) or a socket address (eq, in, not_in).
-  void parse_memory_test(const YAML::Node& key, const YAML::Node& tests, Rule& rule, int position, bool is_path) {
+  void parse_memory_test(const yaml::Node& key, const yaml::Node& tests, Rule& rule, int position, bool is_path) {
     static const std::vector<std::string_view> path_ops = {"eq", "prefix", "glob"};
     static const std::vector<std::string_view> addr_ops = {"eq", "in", "not_in"};
     check_keys(tests, is_path ? path_ops : addr_ops, is_path ? "path test" : "socket address test");
@@ -914,7 +920,7 @@ class FileParser {
       t.arg = key.Scalar();
       t.position = position;
       t.where = where(it->first.Mark());
-      auto one = [&](const YAML::Node& n) {
+      auto one = [&](const yaml::Node& n) {
         if (!scalar(n, op)) return;
         if (is_path) {
           t.texts.push_back(absolute_pattern(n));
@@ -933,7 +939,7 @@ class FileParser {
       } else {
         t.op = op == "not_in" ? ArgTest::Op::AddrNotIn : ArgTest::Op::AddrIn;
       }
-      const YAML::Node value = it->second;
+      const yaml::Node value = it->second;
       if (value.IsSequence() && (op == "glob" || op == "prefix" || op == "in" || op == "not_in")) {
         for (const auto& n : value) one(n);
       } else {
@@ -946,7 +952,7 @@ class FileParser {
   static std::string other_homes_token() { return "${" + std::string(kOtherHomesVar) + "}"; }
 
   // What follows ${OTHER_HOMES} in an entry, expanded ("/**" of "${OTHER_HOMES}/**").
-  std::string expand_tail(const YAML::Node& n) {
+  std::string expand_tail(const yaml::Node& n) {
     const std::string tail = n.Scalar().substr(other_homes_token().size());
     try {
       std::string t = expand_vars(tail, *vars_, options_.cwd);
@@ -959,7 +965,7 @@ class FileParser {
   }
 
   // `where_of`: each entry's place, by `key_prefix` + pattern.
-  std::vector<std::string> pattern_list(const YAML::Node& v, const char* what, bool paths,
+  std::vector<std::string> pattern_list(const yaml::Node& v, const char* what, bool paths,
                                         std::map<std::string, SourceLocation>* where_of = nullptr,
                                         const std::string& key_prefix = {}) {
     std::vector<std::string> out;
@@ -995,7 +1001,7 @@ class FileParser {
     return out;
   }
 
-  void parse_filesystem(const YAML::Node& v, FilesystemSection& fs) {
+  void parse_filesystem(const yaml::Node& v, FilesystemSection& fs) {
     static const std::vector<std::string_view> keys = {"read", "write", "exec", "deny", "errno", "view"};
     if (!v.IsMap()) {
       error(v.Mark(), "'filesystem' must be a mapping with read, write, exec, deny, errno, view");
@@ -1020,7 +1026,7 @@ class FileParser {
     }
   }
 
-  void parse_network(const YAML::Node& v, NetworkSection& net) {
+  void parse_network(const yaml::Node& v, NetworkSection& net) {
     static const std::vector<std::string_view> keys = {"allow", "errno"};
     if (!v.IsMap()) {
       error(v.Mark(), "'network' must be a mapping with allow, errno");
@@ -1034,7 +1040,7 @@ class FileParser {
       if (const auto e = parse_errno(n)) net.error = *e;
   }
 
-  void parse_rule(const YAML::Node& r, FilePolicy& out) {
+  void parse_rule(const yaml::Node& r, FilePolicy& out) {
     if (!r.IsMap()) {
       error(r.Mark(), "a rule is a mapping with 'syscalls' and 'action'");
       return;
@@ -1080,7 +1086,7 @@ class FileParser {
       error(r.Mark(), "rule has no 'action'");
       return;
     }
-    rewrite_node_.reset();
+    rewrite_node_ = {};
     auto action = parse_action(act, true);
     if (const auto l = r["log"]) {
       if (scalar(l, "log")) {
@@ -1113,7 +1119,7 @@ class FileParser {
   std::vector<Diagnostic>& errors_;
   const std::map<std::string, std::string>& outer_vars_;
   const std::map<std::string, std::string>* vars_ = nullptr;
-  YAML::Node rewrite_node_;    // the action's rewrite mapping, parsed once the rule's calls are known
+  yaml::Node rewrite_node_;    // the action's rewrite mapping, parsed once the rule's calls are known
   YAML::Mark redirect_mark_;
 };
 
@@ -1123,6 +1129,7 @@ struct Source {
   fs::path dir;          // where its includes are looked up
   bool from_file = true;  // false for shipped policies (includes: shipped ones only)
   std::string identity;  // canonical path (or shipped name), for include cycles
+  const yaml::Tree* tree = nullptr;  // a shipped policy's, parsed at build time
 };
 
 std::optional<Source> read_source(const std::string& path) {
@@ -1167,7 +1174,7 @@ void merge_network(NetworkSection& mine, const NetworkSection& sub) {
 }
 
 Source shipped_source(const std::string& name, std::string_view text) {
-  return Source{"<shipped:" + name + ">", std::string(text), {}, false, "<shipped:" + name + ">"};
+  return Source{"<shipped:" + name + ">", std::string(text), {}, false, "<shipped:" + name + ">", shipped_tree(name)};
 }
 
 class Merger {
@@ -1181,7 +1188,7 @@ class Merger {
     sources.push_back(src.display);
     stack.push_back(src.identity);
     FileParser parser(src.display, options_, errors_, outer_vars);
-    FilePolicy fp = parser.parse(src.text);
+    FilePolicy fp = parser.parse(src.text, src.tree);
     for (const auto& [name, where] : fp.includes) {
       auto inc = resolve_include(name, src);
       if (!inc) {

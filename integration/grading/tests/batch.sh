@@ -109,10 +109,15 @@ expect "the resumed batch's verdicts are the uninterrupted one's" \
 
 # A worker killed from outside (not told to stop by the batch) writes no
 # report: the batch writes one, INTERNAL_ERROR naming the signal, and the
-# program dies with its supervisor.
+# program dies with its supervisor. With --rerun, over the OK report of an
+# earlier batch, which must not stand for the new run.
+printf '%s\n{"id": "spin", "command": ["%s/bin/sgg_sum"], "stdin": "tests/sum.in", "expect_stdout": "tests/sum.out"}\n' \
+  "$BATCH_DEFAULTS" "$TMP" >"$TMP/first.jsonl"
+"$SYSGATE" batch -j 1 --out "$TMP/killed" "$TMP/first.jsonl" >/dev/null 2>&1
+expect "the earlier batch's run is OK" grep -q '"verdict": "OK"' "$TMP/killed/reports/spin.json"
 printf '%s\n{"id": "spin", "command": ["%s/bin/sgg_spin"], "limits": {"cpu_time": "20s"}}\n' \
   "$BATCH_DEFAULTS" "$TMP" >"$TMP/killed.jsonl"
-"$SYSGATE" batch -j 1 --out "$TMP/killed" "$TMP/killed.jsonl" >"$TMP/killed.out" 2>"$TMP/killed.err" &
+"$SYSGATE" batch -j 1 --rerun --out "$TMP/killed" "$TMP/killed.jsonl" >"$TMP/killed.out" 2>"$TMP/killed.err" &
 B=$!
 W=""
 for _ in $(seq 1 100); do
