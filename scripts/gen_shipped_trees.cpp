@@ -17,7 +17,7 @@ namespace {
 using sysgate::policy::yaml::Document;
 using sysgate::policy::yaml::Kind;
 
-// A C++ string literal of any bytes: octal escapes for all but [A-Za-z0-9 ].
+// A C++ string literal of any bytes: octal escapes for all but [A-Za-z0-9 _-/.].
 std::string literal(std::string_view s) {
   std::string out = "std::string_view(\"";
   for (unsigned char c : s) {
@@ -68,13 +68,14 @@ int main(int argc, char** argv) {
     for (char c : name) id += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
     std::printf("constexpr Item %s_items[] = {\n", id.c_str());
     for (const auto& it : doc.tree().items)
-      std::printf("    {%s, %d, %d, %d, %s, %s, %u, %u},\n", kind_name(it.kind), it.pos, it.line, it.column,
-                  literal(it.tag).c_str(), literal(it.scalar).c_str(), it.first, it.count);
+      std::printf("    {%s, %d, %d, %d, %u, %u, %u, %u, %u, %u},\n", kind_name(it.kind), it.pos, it.line, it.column,
+                  it.tag, it.tag_size, it.scalar, it.scalar_size, it.first, it.count);
     std::printf("};\nconstexpr std::uint32_t %s_children[] = {", id.c_str());
     for (auto c : doc.tree().children) std::printf("%u, ", c);
     std::printf("0};  // (a last 0: never empty)\n");
+    std::printf("constexpr std::string_view %s_text = %s;\n", id.c_str(), literal(doc.tree().text).c_str());
     table += "    {\"" + name + "\", {" + id + "_items, {" + id + "_children, " +
-             std::to_string(doc.tree().children.size()) + "}}},\n";
+             std::to_string(doc.tree().children.size()) + "}, " + id + "_text}},\n";
   }
   std::printf("const std::pair<std::string_view, Tree> kTrees[] = {\n%s};\n", table.c_str());
   return 0;

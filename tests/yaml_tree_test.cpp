@@ -127,9 +127,11 @@ TEST(YamlTree, TheShippedTreesAreTheOnesARunWouldParse) {
     for (std::size_t i = 0; i < a.items.size(); ++i) {
       const auto &x = a.items[i], &y = b.items[i];
       EXPECT_TRUE(x.kind == y.kind && x.pos == y.pos && x.line == y.line && x.column == y.column && x.tag == y.tag &&
-                  x.scalar == y.scalar && x.first == y.first && x.count == y.count)
+                  x.tag_size == y.tag_size && x.scalar == y.scalar && x.scalar_size == y.scalar_size &&
+                  x.first == y.first && x.count == y.count)
           << name << " item " << i;
     }
+    EXPECT_EQ(a.text, b.text) << name;
     for (std::size_t i = 0; i < a.children.size(); ++i) EXPECT_EQ(a.children[i], b.children[i]) << name;
     EXPECT_EQ(testing::yaml_difference(YAML::Load(std::string(*policy::shipped_policy(name))), Node(built, 0)), "")
         << name;

@@ -4,6 +4,8 @@
 #include <yaml-cpp/parser.h>
 
 #include <sstream>
+#include <tuple>
+#include <utility>
 
 namespace sysgate::policy::yaml {
 
@@ -12,7 +14,7 @@ namespace sysgate::policy::yaml {
 // and values in the order written (duplicates kept).
 class Builder : public YAML::EventHandler {
  public:
-  explicit Builder(Document& doc) : doc_(doc) {}
+  explicit Builder(Document& doc) : doc_(doc) { doc_.text_ = "?!"; }  // the two usual tags, once
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
@@ -40,9 +42,13 @@ class Builder : public YAML::EventHandler {
   bool has_root() const { return root_; }
 
  private:
-  std::string_view keep(const std::string& s) {
-    if (s.empty()) return {};
-    return doc_.strings_.emplace_back(s);
+  // Where `s` is in the text, appended.
+  std::pair<std::uint32_t, std::uint32_t> keep(const std::string& s) {
+    if (s == "?") return {0, 1};
+    if (s == "!") return {1, 1};
+    const auto at = static_cast<std::uint32_t>(doc_.text_.size());
+    doc_.text_ += s;
+    return {at, static_cast<std::uint32_t>(s.size())};
   }
   std::uint32_t add(Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor, const std::string& tag,
                     const std::string& scalar) {
@@ -51,8 +57,8 @@ class Builder : public YAML::EventHandler {
     item.pos = mark.pos;
     item.line = mark.line;
     item.column = mark.column;
-    item.tag = tag == "?" ? std::string_view("?") : tag == "!" ? std::string_view("!") : keep(tag);
-    item.scalar = keep(scalar);
+    std::tie(item.tag, item.tag_size) = keep(tag);
+    std::tie(item.scalar, item.scalar_size) = keep(scalar);
     const auto index = static_cast<std::uint32_t>(doc_.items_.size());
     doc_.items_.push_back(item);
     if (anchor != 0) {
@@ -102,7 +108,7 @@ Document Document::parse(std::string_view text) {
     doc.items_[0].pos = doc.items_[0].line = doc.items_[0].column = -1;
   }
   // Otherwise the root is item 0: the document's first event made it.
-  doc.tree_ = {doc.items_, doc.children_};
+  doc.tree_ = {doc.items_, doc.children_, doc.text_};
   return doc;
 }
 
@@ -125,7 +131,7 @@ Node Node::operator[](std::string_view key) const {
   if (!IsMap()) return {};
   for (std::uint32_t i = 0; i + 1 < item().count; i += 2) {
     Node k = child(i);
-    if (k.IsScalar() && k.item().scalar == key) return child(i + 1);
+    if (k.IsScalar() && k.scalar_view() == key) return child(i + 1);
   }
   return {};
 }

@@ -12,7 +12,6 @@
 #include <yaml-cpp/mark.h>
 
 #include <cstdint>
-#include <deque>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,13 +21,15 @@ namespace sysgate::policy::yaml {
 
 enum class Kind : std::uint8_t { Null, Scalar, Sequence, Map };
 
-// One node. Its children, a sequence's elements or a map's keys and values
-// in turn, are `count` entries of the tree's child list from `first`.
+// One node. Its tag ("?" plain, "!" quoted, or the tag written) and scalar
+// are ranges of the tree's text; its children, a sequence's elements or a
+// map's keys and values in turn, are `count` entries of the tree's child list
+// from `first`. No pointers: a static tree needs no relocation at start-up.
 struct Item {
   Kind kind = Kind::Null;
   int pos = 0, line = 0, column = 0;  // YAML::Mark's (0-based)
-  std::string_view tag;               // "?" plain, "!" quoted, or the tag written
-  std::string_view scalar;
+  std::uint32_t tag = 0, tag_size = 0;
+  std::uint32_t scalar = 0, scalar_size = 0;
   std::uint32_t first = 0, count = 0;
 };
 
@@ -36,6 +37,7 @@ struct Item {
 struct Tree {
   std::span<const Item> items;
   std::span<const std::uint32_t> children;
+  std::string_view text;  // the tags and scalars, one after another
 };
 
 // A document parsed at run time; owns what its Tree views.
@@ -52,10 +54,10 @@ class Document {
 
  private:
   friend class Builder;
-  Tree tree_;  // views of items_ and children_ (whose buffers a move keeps)
+  Tree tree_;  // views of the three below (whose buffers a move keeps)
   std::vector<Item> items_;
   std::vector<std::uint32_t> children_;
-  std::deque<std::string> strings_;  // what the items' views point into (a deque never moves them)
+  std::string text_;
 };
 
 class Node;
@@ -75,8 +77,8 @@ class Node {
   bool IsScalar() const { return IsDefined() && item().kind == Kind::Scalar; }
   bool IsSequence() const { return IsDefined() && item().kind == Kind::Sequence; }
   bool IsMap() const { return IsDefined() && item().kind == Kind::Map; }
-  std::string Scalar() const { return IsScalar() ? std::string(item().scalar) : std::string(); }
-  std::string_view Tag() const { return IsDefined() ? item().tag : std::string_view(); }
+  std::string Scalar() const { return IsScalar() ? std::string(scalar_view()) : std::string(); }
+  std::string_view Tag() const { return IsDefined() ? tree_->text.substr(item().tag, item().tag_size) : std::string_view(); }
   YAML::Mark Mark() const;
   // A map's pairs, a sequence's elements.
   std::size_t size() const;
@@ -89,6 +91,7 @@ class Node {
 
  private:
   const Item& item() const { return tree_->items[index_]; }
+  std::string_view scalar_view() const { return tree_->text.substr(item().scalar, item().scalar_size); }
   Node child(std::uint32_t i) const { return {tree_, tree_->children[item().first + i]}; }
   const Tree* tree_ = nullptr;
   std::uint32_t index_ = 0;
