@@ -92,6 +92,24 @@ TEST(YamlTree, WhatYamlCppRefusesItRefuses) {
   }
 }
 
+// A short document's text fits in its std::string's own buffer: a moved
+// Document must view its own copy (the differential fuzzer found views of
+// the moved-from one).
+TEST(YamlTree, AMovedDocumentViewsItsOwnText) {
+  Document a = Document::parse("k: v\n");
+  Document b;
+  b = std::move(a);
+  Document c(std::move(b));
+  {
+    Document scratch = Document::parse("x: yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\n");  // reuses the freed stack/heap
+    (void)scratch;
+  }
+  const Node root(&c.tree(), 0);
+  EXPECT_EQ(root["k"].Scalar(), "v");
+  EXPECT_EQ(root["k"].Tag(), "?");
+  EXPECT_EQ(same("k: v\n"), "");
+}
+
 TEST(YamlTree, LookupsAndIteration) {
   const Document doc = Document::parse("m: {a: 1, b: [x, y], a: 2}\ns: plain\nq: 'quoted'\n");
   const Node root(&doc.tree(), 0);

@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sysgate::policy::yaml {
@@ -47,14 +48,24 @@ class Document {
   // a null root. Throws YAML::ParserException.
   static Document parse(std::string_view text);
   Document() = default;
-  Document(Document&&) = default;
-  Document& operator=(Document&&) = default;
-  // Nodes hold a pointer to it: valid while the Document lives (also moved).
+  // A move views the moved members anew: a short text lives inside its
+  // std::string (small-string buffer), so views of the old one would dangle.
+  Document(Document&& o) noexcept { *this = std::move(o); }
+  Document& operator=(Document&& o) noexcept {
+    items_ = std::move(o.items_);
+    children_ = std::move(o.children_);
+    text_ = std::move(o.text_);
+    tree_ = {items_, children_, text_};
+    o.tree_ = {};
+    return *this;
+  }
+  // The document's tree; Nodes hold a pointer to it, valid while this
+  // Document lives where it is (a moved Document has a tree of its own).
   const Tree& tree() const { return tree_; }
 
  private:
   friend class Builder;
-  Tree tree_;  // views of the three below (whose buffers a move keeps)
+  Tree tree_;  // views of the three below
   std::vector<Item> items_;
   std::vector<std::uint32_t> children_;
   std::string text_;
