@@ -669,9 +669,10 @@ class FileParser {
     }
     if (const auto p = n["probability"]) {
       char* end = nullptr;
-      double v = p.IsScalar() ? std::strtod(p.Scalar().c_str(), &end) : -1;
-      if (!p.IsScalar() || end == nullptr || *end != '\0' || p.Scalar().empty() || !(v > 0 && v <= 1)) {
-        error(p.Mark(), "'probability' is a number above 0 and at most 1, got '" + (p.IsScalar() ? p.Scalar() : "") + "'");
+      const std::string text = p.Scalar();  // `end` points into it
+      double v = p.IsScalar() ? std::strtod(text.c_str(), &end) : -1;
+      if (!p.IsScalar() || end == nullptr || *end != '\0' || text.empty() || !(v > 0 && v <= 1)) {
+        error(p.Mark(), "'probability' is a number above 0 and at most 1, got '" + text + "'");
         ok = false;
       } else {
         w.probability = v;

@@ -88,6 +88,8 @@ class Node {
   bool IsScalar() const { return IsDefined() && item().kind == Kind::Scalar; }
   bool IsSequence() const { return IsDefined() && item().kind == Kind::Sequence; }
   bool IsMap() const { return IsDefined() && item().kind == Kind::Map; }
+  // A copy (YAML::Node's is a reference into the tree): hold it in a variable
+  // before keeping a pointer into it.
   std::string Scalar() const { return IsScalar() ? std::string(scalar_view()) : std::string(); }
   std::string_view Tag() const { return IsDefined() ? tree_->text.substr(item().tag, item().tag_size) : std::string_view(); }
   YAML::Mark Mark() const;
