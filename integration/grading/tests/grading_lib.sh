@@ -72,10 +72,10 @@ sg() {
 SG_SHOWN=0
 SG_MISSING_NOTED=0
 show_run() {
-  log "---- $SG_CMD (exit $RC)"
+  log "---- ${SG_CMD:-(no sysgate run yet)} (exit ${RC:-})"
   [ "$SG_SHOWN" = 0 ] || return 0
   SG_SHOWN=1
-  log "stderr: $(head -c 2000 "$TMP/stderr")"
+  log "stderr: $(head -c 2000 "$TMP/stderr" 2>/dev/null)"
   log "report: $(cat "$REPORT" 2>/dev/null || echo '(none)')"
 }
 
