@@ -1,6 +1,7 @@
 #include "trace/stop_waiter.hpp"
 
 #include <pthread.h>
+#include <sched.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 
@@ -75,6 +76,12 @@ StopWaiter::Event StopWaiter::next() {
       if (e.tid < 0 && errno == EINTR) continue;
       if (e.tid < 0) return e;  // ECHILD: nothing left
       if (!armed_ || monotonic_ns() - start > kSpinNs) break;
+      // The tracee we just resumed is often woken onto this CPU: a bare poll
+      // would keep it off the CPU until the spin ran out (a stop then took
+      // 57 µs instead of 7). Yielding lets it run to its next stop at once; with
+      // the tracee on another CPU, nothing else is runnable here and the yield
+      // returns at once.
+      sched_yield();
     }
     armed_ = false;
     int s = take_signal(true);

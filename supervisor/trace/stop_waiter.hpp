@@ -12,7 +12,9 @@
 // hypervisor: a tracer that sleeps between stops pays that on every stop
 // (about 50 µs a round trip here, against 7 µs when tracer and tracee share a
 // CPU, see bench/README.md). So the waiter polls for a short while after a
-// stop before it sleeps; the poll is armed only while system-call stops come
+// stop before it sleeps, yielding its CPU between polls (the resumed tracee is
+// often placed on the tracer's own CPU, and a poll that does not yield keeps it
+// from running); the poll is armed only while system-call stops come
 // within kRearmGap of each other, so a program that rarely stops costs one
 // short spin, then none. A fork, exec or exit event does not arm it: what
 // follows one is a task starting or a whole program, and a poll then only
