@@ -70,7 +70,7 @@ StopWaiter::Event StopWaiter::next() {
     for (;;) {
       e.tid = waitpid(-1, &e.status, __WALL | WNOHANG);
       if (e.tid > 0) {
-        armed_ = monotonic_ns() - start < kRearmGapNs && is_call_stop(e.status);
+        armed_ = is_call_stop(e.status);
         return e;
       }
       if (e.tid < 0 && errno == EINTR) continue;

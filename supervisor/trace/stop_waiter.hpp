@@ -11,14 +11,14 @@
 // On a virtual machine an idle vCPU halts, and waking it goes through the
 // hypervisor: a tracer that sleeps between stops pays that on every stop
 // (about 50 µs a round trip here, against 7 µs when tracer and tracee share a
-// CPU, see bench/README.md). So the waiter polls for a short while after a
-// stop before it sleeps, yielding its CPU between polls (the resumed tracee is
-// often placed on the tracer's own CPU, and a poll that does not yield keeps it
-// from running); the poll is armed only while system-call stops come
-// within kRearmGap of each other, so a program that rarely stops costs one
-// short spin, then none. A fork, exec or exit event does not arm it: what
-// follows one is a task starting or a whole program, and a poll then only
-// takes a CPU from it (fork+exec: bench/README.md, fourth session). Signals
+// CPU, see bench/README.md). So after a system-call stop the waiter polls for
+// up to kSpin before it sleeps, yielding its CPU between polls: the resumed
+// tracee is often placed on the tracer's own CPU, where a poll that does not
+// yield keeps it from running, and with the tracee elsewhere the yield returns
+// at once. A program that rarely stops so costs at most kSpin of the tracer's
+// otherwise idle CPU per stop. A fork, exec or exit event does not arm the
+// poll: what follows one is a task starting or a whole program (fork+exec:
+// bench/README.md, fourth session). Signals
 // are looked at at least every kSignalCheck of polling, so a program that
 // stops without pause cannot starve them.
 #pragma once
@@ -33,7 +33,6 @@ namespace sysgate::trace {
 class StopWaiter {
  public:
   static constexpr std::int64_t kSpinNs = 50'000;
-  static constexpr std::int64_t kRearmGapNs = 100'000;
   static constexpr std::int64_t kSignalCheckNs = 1'000'000;
 
   // Blocks the signals in the calling thread until destroyed.
