@@ -9,8 +9,8 @@
 // threads start.
 #pragma once
 
-
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -27,7 +27,12 @@ class DocumentCache {
   std::size_t size() const { return trees_.size(); }
 
  private:
-  std::unordered_map<std::string, yaml::Document> trees_;
+  // Looked up by the text's view (no copy of a text already parsed).
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, yaml::Document, TextHash, std::equal_to<>> trees_;
 };
 
 }  // namespace sysgate::policy
